@@ -1,0 +1,149 @@
+//! Solver options with documented defaults. Tolerances live here and nowhere else.
+
+use serde::{Deserialize, Serialize};
+
+use crate::report::{LinearSolver, Method, SolveError};
+
+/// Options of a solve. `Options::default()` suits equilibrium models of any size.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Options {
+    /// Solution method (default [`Method::Auto`]).
+    pub method: Method,
+    /// Linear solver for Newton steps (default [`LinearSolver::Auto`]).
+    pub linear_solver: LinearSolver,
+    /// Converged when ‖F‖∞ (or the complementarity error) is at most this (default 1e-10).
+    pub tolerance: f64,
+    /// Iteration limit (default 200).
+    pub max_iterations: usize,
+    /// Limit on residual evaluations (default 5,000).
+    pub max_evaluations: usize,
+    /// Largest dimension for which [`LinearSolver::Auto`] chooses the dense LU (default 250,
+    /// from the measured crossover on Broyden tridiagonal; see the benches).
+    pub dense_max_dim: usize,
+    /// Armijo sufficient-decrease constant (default 1e-4, Nocedal & Wright 2006, §3.1).
+    pub armijo: f64,
+    /// Smallest step length a line search tries before giving up (default 1e-12).
+    pub min_step: f64,
+    /// Broyden: iterations between forced Jacobian refreshes (default 20).
+    pub broyden_memory: usize,
+    /// Relative pivot size under which a Jacobian counts as singular and is regularized
+    /// (default 1e-13).
+    pub singular_pivot: f64,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            method: Method::Auto,
+            linear_solver: LinearSolver::Auto,
+            tolerance: 1e-10,
+            max_iterations: 200,
+            max_evaluations: 5_000,
+            dense_max_dim: 250,
+            armijo: 1e-4,
+            min_step: 1e-12,
+            broyden_memory: 20,
+            singular_pivot: 1e-13,
+        }
+    }
+}
+
+impl Options {
+    /// Options with the given method and defaults otherwise.
+    pub fn with_method(method: Method) -> Self {
+        Self {
+            method,
+            ..Self::default()
+        }
+    }
+
+    /// Checks every option's range.
+    ///
+    /// # Errors
+    /// [`SolveError::InvalidOption`] naming the first option out of range.
+    pub fn validate(&self) -> Result<(), SolveError> {
+        let positive = |option: &'static str, value: f64| {
+            if value.is_finite() && value > 0.0 {
+                Ok(())
+            } else {
+                Err(SolveError::InvalidOption {
+                    option,
+                    value,
+                    reason: "must be finite and > 0",
+                })
+            }
+        };
+        positive("tolerance", self.tolerance)?;
+        positive("min_step", self.min_step)?;
+        positive("singular_pivot", self.singular_pivot)?;
+        if !(self.armijo > 0.0 && self.armijo < 0.5) {
+            return Err(SolveError::InvalidOption {
+                option: "armijo",
+                value: self.armijo,
+                reason: "must lie in (0, 0.5)",
+            });
+        }
+        if self.max_iterations == 0 {
+            return Err(SolveError::InvalidOption {
+                option: "max_iterations",
+                value: 0.0,
+                reason: "must be at least 1",
+            });
+        }
+        if self.broyden_memory == 0 {
+            return Err(SolveError::InvalidOption {
+                option: "broyden_memory",
+                value: 0.0,
+                reason: "must be at least 1",
+            });
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_valid() {
+        Options::default().validate().unwrap();
+    }
+
+    #[test]
+    fn rejected_values_name_the_option() {
+        let o = Options {
+            tolerance: -1.0,
+            ..Options::default()
+        };
+        assert_eq!(
+            o.validate().unwrap_err().to_string(),
+            "option `tolerance` = -1 is invalid: must be finite and > 0"
+        );
+        let o = Options {
+            armijo: 0.7,
+            ..Options::default()
+        };
+        assert!(matches!(
+            o.validate(),
+            Err(SolveError::InvalidOption {
+                option: "armijo",
+                ..
+            })
+        ));
+        let o = Options {
+            max_iterations: 0,
+            ..Options::default()
+        };
+        assert!(o.validate().is_err());
+    }
+
+    #[test]
+    fn options_reject_unknown_fields() {
+        let r: Result<Options, _> = serde_json::from_str(r#"{"tolerance": 1e-8, "tol": 1}"#);
+        assert!(r.is_err());
+        let o: Options = serde_json::from_str(r#"{"tolerance": 1e-8}"#).unwrap();
+        assert_eq!(o.tolerance, 1e-8);
+    }
+}

@@ -1,0 +1,302 @@
+//! The problem interface: square systems F(x) = 0 and mixed complementarity problems.
+
+use serde::{Deserialize, Serialize};
+
+/// A point rejected by the problem's own code, for example a negative price entering a CES
+/// function. The solver treats it as "outside the domain": a line search shortens its step; at
+/// the starting point it is an error.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EvalError {
+    /// Index of the variable or equation concerned, when the problem knows it.
+    pub index: Option<usize>,
+    /// What was wrong, in the problem's own words.
+    pub message: String,
+}
+
+impl EvalError {
+    /// An evaluation error about variable or equation `index`.
+    pub fn at(index: usize, message: impl Into<String>) -> Self {
+        Self {
+            index: Some(index),
+            message: message.into(),
+        }
+    }
+
+    /// An evaluation error not tied to one index.
+    pub fn new(message: impl Into<String>) -> Self {
+        Self {
+            index: None,
+            message: message.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for EvalError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.index {
+            Some(i) => write!(f, "{} (index {i})", self.message),
+            None => f.write_str(&self.message),
+        }
+    }
+}
+
+impl std::error::Error for EvalError {}
+
+/// The sparsity pattern of a Jacobian as triplets: entry `k` is at row `rows[k]`, column
+/// `cols[k]`. Duplicated positions are allowed and their values are summed, so a model may emit
+/// one triplet per term without merging them itself.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Pattern {
+    n: usize,
+    rows: Vec<usize>,
+    cols: Vec<usize>,
+}
+
+impl Pattern {
+    /// A dense n × n pattern, column by column (entry `k` is row `k % n`, column `k / n`).
+    pub fn dense(n: usize) -> Self {
+        let rows = (0..n * n).map(|k| k % n).collect();
+        let cols = (0..n * n).map(|k| k / n).collect();
+        Self { n, rows, cols }
+    }
+
+    /// A pattern from triplet positions.
+    ///
+    /// # Errors
+    /// [`PatternError`] if the two lists differ in length or a position lies outside n × n.
+    pub fn from_triplets(
+        n: usize,
+        rows: Vec<usize>,
+        cols: Vec<usize>,
+    ) -> Result<Self, PatternError> {
+        if rows.len() != cols.len() {
+            return Err(PatternError::LengthMismatch {
+                rows: rows.len(),
+                cols: cols.len(),
+            });
+        }
+        if let Some(k) = (0..rows.len()).find(|&k| rows[k] >= n || cols[k] >= n) {
+            return Err(PatternError::OutOfRange {
+                entry: k,
+                row: rows[k],
+                col: cols[k],
+                n,
+            });
+        }
+        Ok(Self { n, rows, cols })
+    }
+
+    /// A banded pattern with `lower` sub-diagonals and `upper` super-diagonals, row by row.
+    pub fn banded(n: usize, lower: usize, upper: usize) -> Self {
+        let mut rows = Vec::new();
+        let mut cols = Vec::new();
+        for i in 0..n {
+            for j in i.saturating_sub(lower)..(i + upper + 1).min(n) {
+                rows.push(i);
+                cols.push(j);
+            }
+        }
+        Self { n, rows, cols }
+    }
+
+    /// Dimension n of the square matrix.
+    pub fn dim(&self) -> usize {
+        self.n
+    }
+
+    /// Number of triplets (duplicates counted).
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// Whether the pattern has no entries.
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// Row of each triplet.
+    pub fn rows(&self) -> &[usize] {
+        &self.rows
+    }
+
+    /// Column of each triplet.
+    pub fn cols(&self) -> &[usize] {
+        &self.cols
+    }
+}
+
+/// Why a [`Pattern`] could not be built.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum PatternError {
+    /// The row and column lists have different lengths.
+    #[error("pattern has {rows} row indices but {cols} column indices")]
+    LengthMismatch {
+        /// Length of the row list.
+        rows: usize,
+        /// Length of the column list.
+        cols: usize,
+    },
+    /// An entry lies outside the n × n matrix.
+    #[error("pattern entry {entry} at ({row}, {col}) lies outside the {n} x {n} matrix")]
+    OutOfRange {
+        /// Index of the triplet.
+        entry: usize,
+        /// Its row.
+        row: usize,
+        /// Its column.
+        col: usize,
+        /// The dimension.
+        n: usize,
+    },
+}
+
+/// Box bounds l ≤ x ≤ u (entries may be ±∞). With bounds, F(x) = 0 becomes the mixed
+/// complementarity problem: x_i = l_i ⇒ F_i ≥ 0, x_i = u_i ⇒ F_i ≤ 0, l_i < x_i < u_i ⇒ F_i = 0.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Bounds {
+    /// Lower bounds (may be −∞).
+    pub lower: Vec<f64>,
+    /// Upper bounds (may be +∞).
+    pub upper: Vec<f64>,
+}
+
+impl Bounds {
+    /// No bound on any of n variables.
+    pub fn free(n: usize) -> Self {
+        Self {
+            lower: vec![f64::NEG_INFINITY; n],
+            upper: vec![f64::INFINITY; n],
+        }
+    }
+
+    /// Every one of n variables non-negative.
+    pub fn nonnegative(n: usize) -> Self {
+        Self {
+            lower: vec![0.0; n],
+            upper: vec![f64::INFINITY; n],
+        }
+    }
+
+    /// Whether some bound is finite (so the problem is a genuine complementarity problem).
+    pub fn any_finite(&self) -> bool {
+        self.lower.iter().chain(&self.upper).any(|b| b.is_finite())
+    }
+}
+
+/// A square system of n equations in n unknowns, F(x) = 0, or with [`Problem::bounds`] a mixed
+/// complementarity problem. Implementors write the residual into a buffer and the Jacobian's
+/// values in the order of [`Problem::jacobian_pattern`]; both may reject a point with an
+/// [`EvalError`].
+///
+/// Implementations that cannot supply a Jacobian wrap a residual in
+/// [`crate::FiniteDifference`].
+pub trait Problem {
+    /// A name used in errors and diagnostics.
+    fn name(&self) -> &str {
+        "problem"
+    }
+
+    /// Number of unknowns and of equations.
+    fn dim(&self) -> usize;
+
+    /// Writes F(x) into `f` (length n).
+    ///
+    /// # Errors
+    /// [`EvalError`] when x lies outside the domain of F.
+    fn residual(&self, x: &[f64], f: &mut [f64]) -> Result<(), EvalError>;
+
+    /// The Jacobian's sparsity pattern; the solver asks for it once per solve. Positions whose
+    /// value happens to be zero at some x must still be listed if they can be non-zero elsewhere.
+    fn jacobian_pattern(&self) -> Pattern;
+
+    /// Writes the Jacobian's values at x, one per triplet of [`Problem::jacobian_pattern`], in
+    /// the same order.
+    ///
+    /// # Errors
+    /// [`EvalError`] when x lies outside the domain of F.
+    fn jacobian(&self, x: &[f64], values: &mut [f64]) -> Result<(), EvalError>;
+
+    /// Box bounds turning the system into a mixed complementarity problem; `None` for a plain
+    /// system of equations.
+    fn bounds(&self) -> Option<Bounds> {
+        None
+    }
+}
+
+impl<P: Problem + ?Sized> Problem for &P {
+    fn name(&self) -> &str {
+        (**self).name()
+    }
+    fn dim(&self) -> usize {
+        (**self).dim()
+    }
+    fn residual(&self, x: &[f64], f: &mut [f64]) -> Result<(), EvalError> {
+        (**self).residual(x, f)
+    }
+    fn jacobian_pattern(&self) -> Pattern {
+        (**self).jacobian_pattern()
+    }
+    fn jacobian(&self, x: &[f64], values: &mut [f64]) -> Result<(), EvalError> {
+        (**self).jacobian(x, values)
+    }
+    fn bounds(&self) -> Option<Bounds> {
+        (**self).bounds()
+    }
+}
+
+/// A residual function alone, for [`crate::FiniteDifference`] to differentiate.
+pub trait Residual {
+    /// A name used in errors and diagnostics.
+    fn name(&self) -> &str {
+        "problem"
+    }
+    /// Number of unknowns and of equations.
+    fn dim(&self) -> usize;
+    /// Writes F(x) into `f`.
+    ///
+    /// # Errors
+    /// [`EvalError`] when x lies outside the domain of F.
+    fn residual(&self, x: &[f64], f: &mut [f64]) -> Result<(), EvalError>;
+    /// Optional box bounds, as for [`Problem::bounds`].
+    fn bounds(&self) -> Option<Bounds> {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dense_pattern_is_column_major() {
+        let p = Pattern::dense(2);
+        assert_eq!(p.rows(), &[0, 1, 0, 1]);
+        assert_eq!(p.cols(), &[0, 0, 1, 1]);
+    }
+
+    #[test]
+    fn banded_pattern_counts() {
+        let p = Pattern::banded(4, 1, 1);
+        assert_eq!(p.len(), 10);
+    }
+
+    #[test]
+    fn pattern_errors_name_the_entry() {
+        let e = Pattern::from_triplets(2, vec![0, 1], vec![0]).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "pattern has 2 row indices but 1 column indices"
+        );
+        let e = Pattern::from_triplets(2, vec![0, 2], vec![0, 1]).unwrap_err();
+        assert_eq!(
+            e,
+            PatternError::OutOfRange {
+                entry: 1,
+                row: 2,
+                col: 1,
+                n: 2
+            }
+        );
+    }
+}

@@ -1,0 +1,244 @@
+//! What a solve returns: the solution with its diagnostics, or an error carrying them.
+
+use serde::{Deserialize, Serialize};
+
+use crate::problem::EvalError;
+
+/// The solution methods. See the crate docs for each method's reference.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[non_exhaustive]
+pub enum Method {
+    /// Semismooth Newton for problems with bounds; for plain systems Newton with a line search,
+    /// falling back to the dogleg trust region when the line search fails.
+    #[default]
+    Auto,
+    /// Newton–Raphson with an Armijo backtracking line search on ½‖F‖².
+    NewtonLineSearch,
+    /// Powell's dogleg trust region (the idea of MINPACK's `hybrj`).
+    Dogleg,
+    /// Broyden's "good" quasi-Newton update, refreshing the Jacobian when progress stalls.
+    Broyden,
+    /// Semismooth Newton on the Fischer–Burmeister reformulation of the complementarity problem.
+    Semismooth,
+}
+
+/// The linear solver for Newton steps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[non_exhaustive]
+pub enum LinearSolver {
+    /// Dense LU below [`crate::Options::dense_max_dim`] unknowns (or when the pattern is dense),
+    /// sparse LU above.
+    #[default]
+    Auto,
+    /// Dense LU with partial pivoting.
+    Dense,
+    /// Sparse LU with a fill-reducing column ordering computed once per solve.
+    Sparse,
+}
+
+/// Why a solve stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub enum Termination {
+    /// The residual (or complementarity error) fell below the tolerance.
+    Converged,
+    /// The iteration limit was reached.
+    MaxIterations,
+    /// The limit on residual evaluations was reached.
+    MaxEvaluations,
+    /// The merit function ½‖F‖² stopped decreasing at a point where its gradient vanishes: a
+    /// local minimum of ‖F‖ that is not a root.
+    LocalMinimum,
+    /// No acceptable step could be found (line search or trust region collapsed).
+    Stalled,
+    /// Every trial point was rejected by the problem (outside the domain).
+    DomainError,
+}
+
+/// Diagnostics of a solve, successful or not.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Diagnostics {
+    /// The problem's name.
+    pub problem: String,
+    /// The method that produced the final point.
+    pub method: Method,
+    /// Linear solver used: "dense" or "sparse".
+    pub linear_solver: String,
+    /// Number of unknowns.
+    pub dim: usize,
+    /// Number of Jacobian triplets.
+    pub nonzeros: usize,
+    /// Outer iterations.
+    pub iterations: usize,
+    /// Residual evaluations.
+    pub residual_evaluations: usize,
+    /// Jacobian evaluations.
+    pub jacobian_evaluations: usize,
+    /// Matrix factorizations.
+    pub factorizations: usize,
+    /// Steps where the Jacobian was (near) singular and was regularized.
+    pub regularized_steps: usize,
+    /// ‖F‖∞ (or the complementarity error for a problem with bounds) at each iterate, starting
+    /// with the initial point.
+    pub residual_history: Vec<f64>,
+    /// Why the solve stopped.
+    pub termination: Termination,
+    /// Wall time in seconds.
+    pub wall_time_secs: f64,
+    /// Parameter values solved along a continuation path (empty for a single solve).
+    #[serde(default)]
+    pub continuation: Vec<f64>,
+}
+
+impl Diagnostics {
+    /// The last entry of the residual history.
+    pub fn final_residual(&self) -> f64 {
+        self.residual_history.last().copied().unwrap_or(f64::NAN)
+    }
+}
+
+/// A converged solve.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Solution {
+    /// The solution point.
+    pub x: Vec<f64>,
+    /// F(x) at the solution.
+    pub residual: Vec<f64>,
+    /// ‖F(x)‖∞ for plain systems, the complementarity error ‖x − mid(l, u, x − F(x))‖∞ for
+    /// problems with bounds.
+    pub error: f64,
+    /// How the solve went.
+    pub diagnostics: Diagnostics,
+}
+
+/// Why a solve failed.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SolveError {
+    /// The problem has no unknowns.
+    #[error("problem `{problem}` has no unknowns")]
+    EmptyProblem {
+        /// The problem's name.
+        problem: String,
+    },
+    /// A vector has the wrong length.
+    #[error("problem `{problem}`: {what} has length {found}, expected {expected}")]
+    DimensionMismatch {
+        /// The problem's name.
+        problem: String,
+        /// Which vector.
+        what: &'static str,
+        /// The problem's dimension.
+        expected: usize,
+        /// The vector's length.
+        found: usize,
+    },
+    /// The starting point holds NaN or ±∞.
+    #[error("problem `{problem}`: starting point x0[{index}] = {value} is not finite")]
+    NonFiniteStart {
+        /// The problem's name.
+        problem: String,
+        /// The offending index.
+        index: usize,
+        /// Its value.
+        value: f64,
+    },
+    /// A lower bound exceeds its upper bound, or a bound is NaN.
+    #[error("problem `{problem}`: bounds at index {index} are inconsistent (lower {lower} > upper {upper} or NaN)")]
+    InvalidBounds {
+        /// The problem's name.
+        problem: String,
+        /// The offending index.
+        index: usize,
+        /// Its lower bound.
+        lower: f64,
+        /// Its upper bound.
+        upper: f64,
+    },
+    /// The starting point lies outside its bounds.
+    #[error("problem `{problem}`: starting point x0[{index}] = {value} lies outside its bounds [{lower}, {upper}]")]
+    StartOutsideBounds {
+        /// The problem's name.
+        problem: String,
+        /// The offending index.
+        index: usize,
+        /// Its value.
+        value: f64,
+        /// Its lower bound.
+        lower: f64,
+        /// Its upper bound.
+        upper: f64,
+    },
+    /// The residual or Jacobian holds NaN or ±∞ at a point the problem accepted.
+    #[error(
+        "problem `{problem}`: {what}[{index}] = {value} is not finite at iteration {iteration}"
+    )]
+    NonFiniteEvaluation {
+        /// The problem's name.
+        problem: String,
+        /// "residual" or "jacobian".
+        what: &'static str,
+        /// Index of the equation (residual) or triplet (Jacobian).
+        index: usize,
+        /// Its value.
+        value: f64,
+        /// The iteration.
+        iteration: usize,
+    },
+    /// The problem rejected the starting point.
+    #[error("problem `{problem}` rejected the starting point: {source}")]
+    StartRejected {
+        /// The problem's name.
+        problem: String,
+        /// The problem's reason.
+        source: EvalError,
+    },
+    /// The problem rejected the Jacobian at a point whose residual it accepted.
+    #[error("problem `{problem}` rejected the Jacobian at iteration {iteration}: {source}")]
+    JacobianRejected {
+        /// The problem's name.
+        problem: String,
+        /// The iteration.
+        iteration: usize,
+        /// The problem's reason.
+        source: EvalError,
+    },
+    /// The chosen method solves plain systems only, but the problem has bounds.
+    #[error("problem `{problem}` has bounds (a complementarity problem); method {method:?} ignores bounds: use Method::Semismooth or Method::Auto")]
+    MethodIgnoresBounds {
+        /// The problem's name.
+        problem: String,
+        /// The method asked for.
+        method: Method,
+    },
+    /// The Jacobian pattern does not match the problem's dimension.
+    #[error(
+        "problem `{problem}`: Jacobian pattern is for dimension {found}, problem has {expected}"
+    )]
+    PatternMismatch {
+        /// The problem's name.
+        problem: String,
+        /// The problem's dimension.
+        expected: usize,
+        /// The pattern's dimension.
+        found: usize,
+    },
+    /// An option has a value outside its range.
+    #[error("option `{option}` = {value} is invalid: {reason}")]
+    InvalidOption {
+        /// The option's name.
+        option: &'static str,
+        /// Its value.
+        value: f64,
+        /// The allowed range.
+        reason: &'static str,
+    },
+    /// The solver stopped without reaching the tolerance. The diagnostics say why and where.
+    #[error("problem `{}` not solved: {:?} after {} iterations, final error {:.3e} (method {:?})", .diagnostics.problem, .diagnostics.termination, .diagnostics.iterations, .diagnostics.final_residual(), .diagnostics.method)]
+    NotConverged {
+        /// The full diagnostics of the failed solve.
+        diagnostics: Box<Diagnostics>,
+        /// The last iterate, for inspection (never a solution).
+        last_x: Vec<f64>,
+    },
+}
