@@ -283,6 +283,12 @@ impl<'a, P: Problem + ?Sized> Engine<'a, P> {
         d.iter_mut().for_each(|v| *v = -*v);
     }
 
+    /// Whether the factorization is dense and large enough that reusing it for a chord step
+    /// (one O(n²) solve) is much cheaper than refactorizing (O(n³)).
+    pub fn factorization_is_costly(&self) -> bool {
+        self.kind == Kind::Dense && self.n >= 200
+    }
+
     /// Name of the linear solver in use.
     pub fn linear_solver_name(&self) -> &'static str {
         match self

@@ -26,7 +26,7 @@
 //!     }
 //! }
 //! let solution = Solver::new(Options::default())?.solve(&Example, &[1.0, 1.0])?;
-//! assert!((solution.x[0] - 2f64.sqrt()).abs() < 1e-12);
+//! assert!((solution.x[0] - 2f64.sqrt()).abs() < 1e-9);
 //! assert!(solution.error < 1e-10);
 //! # Ok::<(), cge_solver::SolveError>(())
 //! ```

@@ -55,6 +55,7 @@ pub(crate) fn solve<P: Problem + ?Sized>(
     let opts = engine.opts;
     let mut error = inf_norm(&f);
     engine.history.push(error);
+    let mut reuse_factorization = false;
     let termination = loop {
         if error <= opts.tolerance {
             break Termination::Converged;
@@ -66,6 +67,24 @@ pub(crate) fn solve<P: Problem + ?Sized>(
             break Termination::MaxEvaluations;
         }
         engine.counts.iterations += 1;
+        if reuse_factorization {
+            // Chord step with the previous factorization (Shamanskii's variant of Newton,
+            // Kelley 1995 §5.4.3), kept only if it halves the residual.
+            for i in 0..n {
+                d[i] = -f[i];
+            }
+            engine.solve_factored(&mut d);
+            for i in 0..n {
+                xt[i] = x[i] + d[i];
+            }
+            if engine.trial_residual(&xt, &mut ft) && inf_norm(&ft) <= 0.5 * error {
+                std::mem::swap(&mut x, &mut xt);
+                std::mem::swap(&mut f, &mut ft);
+                error = inf_norm(&f);
+                engine.history.push(error);
+                continue;
+            }
+        }
         engine.jacobian(&x)?;
         let direction = engine.newton_direction(&f, &mut d);
         // g = Jᵀ F is the gradient of θ; a regularized step may fail to descend.
@@ -85,7 +104,10 @@ pub(crate) fn solve<P: Problem + ?Sized>(
                 .then(|| (half_sq(&ft), alpha * slope))
         });
         match accepted {
-            Some(_) => {
+            Some((alpha, _)) => {
+                reuse_factorization = engine.factorization_is_costly()
+                    && direction == Direction::Newton
+                    && alpha == 1.0;
                 std::mem::swap(&mut x, &mut xt);
                 std::mem::swap(&mut f, &mut ft);
                 error = inf_norm(&f);
