@@ -456,3 +456,110 @@ fn continuation_reaches_the_full_shock() {
     );
     approx::assert_relative_eq!(s.x[0].powi(3) + s.x[0], 1e3, max_relative = 1e-10);
 }
+
+/// Counts heap allocations made by the current thread, to check that iterations do not
+/// allocate.
+mod allocations {
+    use std::alloc::{GlobalAlloc, Layout, System};
+    use std::cell::Cell;
+
+    pub struct Counting;
+
+    thread_local! {
+        static COUNT: Cell<usize> = const { Cell::new(0) };
+    }
+
+    // SAFETY: forwards to the system allocator; only counts.
+    unsafe impl GlobalAlloc for Counting {
+        unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+            COUNT.with(|c| c.set(c.get() + 1));
+            unsafe { System.alloc(layout) }
+        }
+        unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+            unsafe { System.dealloc(ptr, layout) }
+        }
+        unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+            COUNT.with(|c| c.set(c.get() + 1));
+            unsafe { System.realloc(ptr, layout, new_size) }
+        }
+    }
+
+    pub fn count() -> usize {
+        COUNT.with(|c| c.get())
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: allocations::Counting = allocations::Counting;
+
+/// Allocations made by one solve, with its iteration count.
+fn allocations_of(p: &dyn TestProblem, options: Options) -> (usize, usize) {
+    let solver = Solver::new(options).unwrap();
+    let x0 = p.standard_start();
+    let before = allocations::count();
+    let s = solver.solve(p, &x0).unwrap();
+    (allocations::count() - before, s.diagnostics.iterations)
+}
+
+#[test]
+fn iterations_after_the_first_do_not_allocate() {
+    use cge_solver::test_problems::mgh::{BroydenTridiagonal, ExtendedRosenbrock};
+    use cge_solver::LinearSolver;
+    let cases: Vec<(Box<dyn TestProblem>, Method, LinearSolver)> = vec![
+        (
+            Box::new(BroydenTridiagonal::new(2000)),
+            Method::NewtonLineSearch,
+            LinearSolver::Sparse,
+        ),
+        (
+            Box::new(BroydenTridiagonal::new(300)),
+            Method::NewtonLineSearch,
+            LinearSolver::Dense,
+        ),
+        (
+            Box::new(BroydenTridiagonal::new(2000)),
+            Method::Semismooth,
+            LinearSolver::Sparse,
+        ),
+        (
+            Box::new(ExtendedRosenbrock::new(2000)),
+            Method::Dogleg,
+            LinearSolver::Sparse,
+        ),
+        (
+            Box::new(BroydenTridiagonal::new(2000)),
+            Method::Broyden,
+            LinearSolver::Sparse,
+        ),
+        (
+            Box::new(BroydenTridiagonal::new(2000)),
+            Method::Dogleg,
+            LinearSolver::Sparse,
+        ),
+    ];
+    for (p, method, linear_solver) in cases {
+        let loose = Options {
+            method,
+            linear_solver,
+            tolerance: 1e-2,
+            ..Options::default()
+        };
+        let tight = Options {
+            tolerance: 1e-12,
+            ..loose.clone()
+        };
+        let (a_loose, it_loose) = allocations_of(p.as_ref(), loose);
+        let (a_tight, it_tight) = allocations_of(p.as_ref(), tight);
+        assert!(
+            it_tight > it_loose,
+            "{} {method:?}: {it_loose} vs {it_tight} iterations",
+            p.name()
+        );
+        // The first iteration may size the factorization's storage; later ones add nothing.
+        assert!(
+            a_tight <= a_loose + 2,
+            "{} {method:?}: {a_loose} allocations for {it_loose} iterations, {a_tight} for {it_tight}",
+            p.name()
+        );
+    }
+}
