@@ -3,7 +3,7 @@
 //!
 //! `cargo run --release -p cge-solver --example mgh_table`
 
-use cge_solver::test_problems::mgh_set;
+use cge_solver::test_problems::{mcp_set, mgh_set};
 use cge_solver::{Method, Options, SolveError, Solver};
 
 fn main() {
@@ -50,4 +50,25 @@ fn main() {
             .collect::<Vec<_>>()
             .join(" | ")
     );
+    println!();
+    println!("## Complementarity problems (semismooth Newton, the default with bounds)");
+    println!();
+    println!("| problem | iterations | complementarity error | solution |");
+    println!("|---|---|---|---|");
+    let solver = Solver::default();
+    for p in mcp_set() {
+        match solver.solve(p.as_ref(), &p.standard_start()) {
+            Ok(s) => {
+                let x: Vec<String> = s.x.iter().map(|v| format!("{v:.6}")).collect();
+                println!(
+                    "| {} | {} | {:.1e} | ({}) |",
+                    p.name(),
+                    s.diagnostics.iterations,
+                    s.error,
+                    x.join(", ")
+                );
+            }
+            Err(e) => println!("| {} | failed | | {e} |", p.name()),
+        }
+    }
 }
