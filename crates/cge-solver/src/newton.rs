@@ -14,13 +14,26 @@ pub(crate) fn armijo(
     theta0: f64,
     c: f64,
     min_step: f64,
+    trial: impl FnMut(f64) -> Option<(f64, f64)>,
+) -> Option<(f64, f64)> {
+    armijo_nonmonotone(theta0, theta0, c, min_step, trial)
+}
+
+/// [`armijo`] against a reference merit θ_ref ≥ θ₀ (the largest of the last few merits): the
+/// non-monotone rule of Grippo, Lampariello & Lucidi (1986), accepting
+/// θ(α) ≤ θ_ref + c·m(α).
+pub(crate) fn armijo_nonmonotone(
+    theta_ref: f64,
+    theta0: f64,
+    c: f64,
+    min_step: f64,
     mut trial: impl FnMut(f64) -> Option<(f64, f64)>,
 ) -> Option<(f64, f64)> {
     let mut alpha = 1.0;
     while alpha >= min_step {
         match trial(alpha) {
             None => alpha *= 0.5,
-            Some((theta, predicted)) if theta <= theta0 + c * predicted => {
+            Some((theta, predicted)) if theta <= theta_ref + c * predicted => {
                 return Some((alpha, theta))
             }
             Some((theta, predicted)) => {

@@ -1,22 +1,23 @@
 //! Semismooth Newton for mixed complementarity problems (De Luca, Facchinei & Kanzow 1996;
 //! Munson, Facchinei, Ferris, Fischer & Kanzow 2001).
 //!
-//! The MCP is rewritten as Φ(x) = 0 with the Fischer–Burmeister function
-//! φ(a, b) = √(a² + b²) − a − b, which vanishes exactly when a ≥ 0, b ≥ 0, ab = 0:
+//! The MCP is rewritten as Φ(x) = 0 with the penalized Fischer–Burmeister function of Chen, Chen
+//! & Kanzow (2000), φ(a, b) = λ(√(a² + b²) − a − b) − (1 − λ)·a₊b₊ with λ = 0.95, which vanishes
+//! exactly when a ≥ 0, b ≥ 0, ab = 0:
 //! - lower bound only: Φ_i = φ(x_i − l_i, F_i);
 //! - upper bound only: Φ_i = −φ(u_i − x_i, −F_i);
 //! - both bounds: Φ_i = φ(x_i − l_i, φ(u_i − x_i, −F_i));
 //! - free: Φ_i = −F_i; fixed (l_i = u_i): Φ_i = x_i − l_i.
 //!
 //! Newton steps use an element H = D_a + D_b J of the generalized Jacobian; the merit ½‖Φ‖² is
-//! decreased by a projected Armijo line search, with the steepest-descent direction when the
+//! decreased by a projected, non-monotone Armijo line search, with the steepest-descent direction when the
 //! Newton direction is not a sufficient descent direction. Degenerate corners (x_i at a bound
 //! with F_i = 0, where φ is not differentiable) slow Fischer–Burmeister down; a full Newton step on
 //! the min-map reformulation x − mid(l, u, x − F) — an active-set Newton step — is tried first
 //! and kept when it halves the complementarity error.
 
 use crate::engine::{dot, half_sq, inf_norm, Direction, Engine};
-use crate::newton::armijo;
+use crate::newton::armijo_nonmonotone;
 use crate::problem::{Bounds, Problem};
 use crate::report::{Method, Solution, SolveError, Termination};
 
@@ -27,15 +28,28 @@ enum Reformulation {
     MinMap,
 }
 
-/// φ(a, b) with its partial derivatives. At (0, 0), where φ is not differentiable, the element
-/// (1/√2 − 1, 1/√2 − 1) of the generalized gradient is used.
+/// Weight λ of the penalized Fischer–Burmeister function (Chen, Chen & Kanzow 2000, who
+/// recommend values near 0.95): the penalty term speeds up the global phase, where the plain
+/// function is flat in the direction of large F.
+const PENALTY_WEIGHT: f64 = 0.95;
+
+/// φ(a, b) = λ(√(a² + b²) − a − b) − (1 − λ)·max(a, 0)·max(b, 0) with its partial derivatives;
+/// it vanishes exactly when a ≥ 0, b ≥ 0, ab = 0. At (0, 0), where φ is not differentiable, the
+/// element λ(1/√2 − 1)·(1, 1) of the generalized gradient is used.
 fn fischer_burmeister(a: f64, b: f64) -> (f64, f64, f64) {
+    let lambda = PENALTY_WEIGHT;
     let r = a.hypot(b);
+    let (ap, bp) = (a.max(0.0), b.max(0.0));
+    let penalty = (1.0 - lambda) * ap * bp;
     if r == 0.0 {
-        let c = std::f64::consts::FRAC_1_SQRT_2 - 1.0;
+        let c = lambda * (std::f64::consts::FRAC_1_SQRT_2 - 1.0);
         (0.0, c, c)
     } else {
-        (r - a - b, a / r - 1.0, b / r - 1.0)
+        (
+            lambda * (r - a - b) - penalty,
+            lambda * (a / r - 1.0) - (1.0 - lambda) * if a > 0.0 { bp } else { 0.0 },
+            lambda * (b / r - 1.0) - (1.0 - lambda) * if b > 0.0 { ap } else { 0.0 },
+        )
     }
 }
 
@@ -127,6 +141,8 @@ pub(crate) fn solve<P: Problem + ?Sized>(
     engine.history.push(error);
     // Fast local steps are worth trying once full Fischer–Burmeister steps are being accepted.
     let mut try_active_set = false;
+    // Merits of the last iterations, for the non-monotone line search.
+    let mut recent_merits = [0.0f64; 5];
     let termination = loop {
         if error <= opts.tolerance {
             break Termination::Converged;
@@ -189,7 +205,11 @@ pub(crate) fn solve<P: Problem + ?Sized>(
             d.iter_mut().zip(&grad).for_each(|(di, g)| *di = -g);
         }
         let theta0 = half_sq(&phi);
-        let accepted = armijo(theta0, opts.armijo, opts.min_step, |alpha| {
+        // Trial points are projected onto the bounds (Munson et al. 2001), so a model never sees
+        // a negative price or activity; the merit must fall below the largest of the last few
+        // merits (non-monotone rule), which lets the method cross curved valleys of ½‖Φ‖².
+        let reference = recent_merits.iter().fold(theta0, |m, &t| m.max(t));
+        let accepted = armijo_nonmonotone(reference, theta0, opts.armijo, opts.min_step, |alpha| {
             for i in 0..n {
                 xt[i] = x[i] + alpha * d[i];
             }
@@ -210,7 +230,8 @@ pub(crate) fn solve<P: Problem + ?Sized>(
             Some((half_sq(&phit), predicted))
         });
         match accepted {
-            Some((alpha, _)) => {
+            Some((alpha, theta)) => {
+                recent_merits[engine.counts.iterations % recent_merits.len()] = theta;
                 std::mem::swap(&mut x, &mut xt);
                 std::mem::swap(&mut f, &mut ft);
                 error = complementarity_error(&bounds, &x, &f);
