@@ -1,0 +1,65 @@
+//! General-equilibrium model algebra in the style of MPSGE: calibrated CES/CET production
+//! sectors with nests of any depth, consumers with endowments and CES demand, ad valorem taxes
+//! (fixed or endogenous), transfers, income shares, auxiliary constraints and a numeraire,
+//! compiled into a mixed complementarity problem (MCP) with an analytic sparse Jacobian.
+//!
+//! # Where it sits
+//!
+//! `cge-solver` ← **`cge-core`** ← `cge-calibrate` ← `cge`. This crate knows the economics
+//! and nothing about data sources: a [`ModelSpec`] (from JSON, TOML or the builder methods)
+//! is validated and compiled into a [`Model`], which implements [`cge_solver::Problem`]
+//! (Mathiesen's formulation: zero profit ⟂ activity, market clearance ⟂ price, income balance
+//! ⟂ income, constraint ⟂ auxiliary). [`Model::solve`] returns [`Results`] with welfare.
+//! Every equation is numbered in `docs/model.md` (E1–E20); comments in the code cite them.
+//!
+//! # Example
+//!
+//! A closed 2×2 economy in the style of Markusen's M1 models, with a 25 % tax on the labour
+//! input of X carried by its reference price, and a shock that removes the tax:
+//!
+//! ```
+//! use cge_core::{ConsumerSpec, Flow, ModelSpec, SectorSpec};
+//!
+//! let spec = ModelSpec::new("closed 2x2")
+//!     .commodities(["X", "Y", "L", "K"])
+//!     .sector(
+//!         SectorSpec::new("X")
+//!             .elasticity(1.0)
+//!             .output("X", 100.0)
+//!             .input_flow(Flow::new("L", 20.0).tax(0.25, "HH"))
+//!             .input("K", 75.0),
+//!     )
+//!     .sector(SectorSpec::new("Y").elasticity(1.0).output("Y", 100.0).input("L", 75.0).input("K", 25.0))
+//!     .consumer(
+//!         ConsumerSpec::new("HH")
+//!             .endowment("L", 95.0)
+//!             .endowment("K", 100.0)
+//!             .demand("X", 100.0)
+//!             .demand("Y", 100.0),
+//!     )
+//!     .numeraire_price("L", 1.0);
+//! let mut model = spec.build()?;
+//! model.check_benchmark()?;
+//! model.set_input_tax("X", "L", 0.0)?;
+//! let results = model.solve(&cge_solver::Options::default())?;
+//! println!("EV of HH: {:.3}", results.welfare["HH"].equivalent_variation);
+//! assert!(results.walras_residual.abs() < 1e-8);
+//! # Ok::<(), cge_core::CoreError>(())
+//! ```
+#![warn(missing_docs)]
+
+mod error;
+mod model;
+mod results;
+mod spec;
+pub mod tolerances;
+mod tree;
+
+pub use error::{CoreError, Imbalance};
+pub use model::Model;
+pub use results::{ConsumerDemands, FlowQuantity, NumeraireReport, Results, SectorFlows, Welfare};
+pub use spec::{
+    Affine, AuxiliarySpec, CommoditySpec, ConsumerSpec, EndowmentSpec, Flow, IncomeShareSpec,
+    LinearConstraint, ModelSpec, NestChild, NestSpec, NumeraireSpec, OutputSpec, SectorSpec,
+    TaxSpec, Term, TransferSpec, VarRef,
+};

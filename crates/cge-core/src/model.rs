@@ -1,0 +1,1601 @@
+//! The compiled model: validation of a spec, the mixed complementarity problem (equations E9–E18
+//! of `docs/model.md`) with its analytic sparse Jacobian, shocks and solving.
+
+use std::collections::HashMap;
+
+use cge_solver::{Bounds, EvalError, Options, Pattern, Problem, Solver};
+
+use crate::error::{suggest, CoreError, Imbalance};
+use crate::results::Results;
+use crate::spec::{Affine, ModelSpec, NestChild, NestSpec, NumeraireSpec, VarRef};
+use crate::tolerances;
+use crate::tree::{Forest, LeafTax, TreeState, NONE};
+
+/// Who owns a tree, and so which unknown sets its activity level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Owner {
+    /// Inputs of sector j (level Y_j).
+    Inputs(usize),
+    /// Outputs of sector j (level Y_j).
+    Outputs(usize),
+    /// Final demand of consumer h (level U_h = M_h / (E_h π_h)).
+    Demand(usize),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Endowment {
+    pub consumer: usize,
+    pub commodity: usize,
+    pub quantity: f64,
+    /// (aux, intercept, slope) of the scale (E14).
+    pub scale: Option<(usize, f64, f64)>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Transfer {
+    pub from: usize,
+    pub to: usize,
+    pub commodity: usize,
+    pub quantity: f64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Share {
+    pub from: usize,
+    pub to: usize,
+    pub share: f64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Aux {
+    pub lower: f64,
+    pub upper: f64,
+    pub start: f64,
+    /// (unknown index, coefficient).
+    pub terms: Vec<(usize, f64)>,
+    pub constant: f64,
+}
+
+/// Which unknown is the numeraire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum NumeraireKind {
+    Price(usize),
+    Income(usize),
+}
+
+/// A validated, compiled general-equilibrium model: an MCP in the unknowns
+/// x = [activities Y ≥ 0] ++ [prices p ≥ 0] ++ [incomes M free] ++ [auxiliaries z].
+///
+/// Built by [`ModelSpec::build`]. It implements [`Problem`], so any `cge_solver` method can
+/// solve it; [`Model::solve`] does so from the last solution and returns [`Results`]. Shocks
+/// (`set_*` methods) change parameters but never the structure, so the Jacobian pattern stays
+/// fixed.
+#[derive(Debug, Clone)]
+pub struct Model {
+    pub(crate) name: String,
+    pub(crate) commodities: Vec<String>,
+    pub(crate) commodity_price: Vec<f64>,
+    pub(crate) sectors: Vec<String>,
+    pub(crate) consumers: Vec<String>,
+    pub(crate) aux_names: Vec<String>,
+    pub(crate) forest: Forest,
+    pub(crate) owner: Vec<Owner>,
+    pub(crate) sector_trees: Vec<(usize, usize)>,
+    pub(crate) consumer_tree: Vec<usize>,
+    /// Named nests: (tree, element, name).
+    pub(crate) nests: Vec<(usize, usize, String)>,
+    pub(crate) endowments: Vec<Endowment>,
+    pub(crate) transfers: Vec<Transfer>,
+    pub(crate) shares: Vec<Share>,
+    pub(crate) aux: Vec<Aux>,
+    pub(crate) numeraire: NumeraireKind,
+    pub(crate) numeraire_value: f64,
+    /// Benchmark expenditure E_h = benchmark income M̄_h (E11).
+    pub(crate) benchmark_income: Vec<f64>,
+    /// The model's scale for tolerances (see [`crate::tolerances`]).
+    pub(crate) scale: f64,
+    pub(crate) last: Option<Vec<f64>>,
+}
+
+/// The state of the model at one point, shared by the residual and the Jacobian.
+pub(crate) struct EvalState {
+    pub trees: TreeState,
+    /// Activity level of each tree: Y_j or U_h.
+    pub level: Vec<f64>,
+    /// ∂level/∂(its unknown): 1 for Y_j, 1/(E_h π_h) for M_h.
+    pub dlevel: Vec<f64>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Compilation and validation
+// ---------------------------------------------------------------------------------------------
+
+/// Name → index tables with suggestions for unknown names.
+struct Names<'a> {
+    kind: &'static str,
+    names: &'a [String],
+    index: HashMap<&'a str, usize>,
+}
+
+impl<'a> Names<'a> {
+    fn new(kind: &'static str, names: &'a [String]) -> Result<Self, CoreError> {
+        let mut index = HashMap::new();
+        for (i, n) in names.iter().enumerate() {
+            if index.insert(n.as_str(), i).is_some() {
+                return Err(CoreError::DuplicateName {
+                    kind,
+                    name: n.clone(),
+                });
+            }
+        }
+        Ok(Self { kind, names, index })
+    }
+
+    fn find(&self, name: &str, context: impl Into<String>) -> Result<usize, CoreError> {
+        self.index
+            .get(name)
+            .copied()
+            .ok_or_else(|| CoreError::UnknownName {
+                kind: self.kind,
+                name: name.to_string(),
+                context: context.into(),
+                suggestions: suggest(name, self.names.iter().map(String::as_str)),
+            })
+    }
+}
+
+fn check_quantity(value: f64, context: impl FnOnce() -> String) -> Result<(), CoreError> {
+    if value.is_finite() && value >= 0.0 {
+        Ok(())
+    } else {
+        Err(CoreError::InvalidQuantity {
+            context: context(),
+            value,
+        })
+    }
+}
+
+fn check_elasticity(value: f64, context: impl FnOnce() -> String) -> Result<(), CoreError> {
+    if value.is_finite() && value >= 0.0 {
+        Ok(())
+    } else {
+        Err(CoreError::InvalidElasticity {
+            context: context(),
+            value,
+        })
+    }
+}
+
+fn check_finite(value: f64, context: impl FnOnce() -> String) -> Result<(), CoreError> {
+    if value.is_finite() {
+        Ok(())
+    } else {
+        Err(CoreError::InvalidNumber {
+            context: context(),
+            value,
+            expected: "finite",
+        })
+    }
+}
+
+/// A numeraire fixed at zero or below would put zero prices into CES functions.
+fn check_numeraire(value: f64) -> Result<(), CoreError> {
+    if value.is_finite() && value > 0.0 {
+        Ok(())
+    } else {
+        Err(CoreError::InvalidNumber {
+            context: "numeraire value".to_string(),
+            value,
+            expected: "finite and > 0",
+        })
+    }
+}
+
+/// Input and demand taxes must exceed −1, output taxes must stay below 1, so that the price
+/// paid or received stays positive (E1, E2).
+fn check_tax(rate: f64, sign: f64, context: impl FnOnce() -> String) -> Result<(), CoreError> {
+    let reason = if !rate.is_finite() {
+        "must be finite"
+    } else if sign > 0.0 && rate <= -1.0 {
+        "an input or demand tax must exceed -1"
+    } else if sign < 0.0 && rate >= 1.0 {
+        "an output tax must be below 1"
+    } else {
+        return Ok(());
+    };
+    Err(CoreError::InvalidTax {
+        context: context(),
+        rate,
+        reason,
+    })
+}
+
+fn check_shares(shares: &[Share], consumers: &[String]) -> Result<(), CoreError> {
+    let mut paid = vec![0.0; consumers.len()];
+    for s in shares {
+        // The running total names the share that pushes a payer above 1.
+        paid[s.from] += s.share;
+        if !(s.share >= 0.0 && s.share <= 1.0) || paid[s.from] > 1.0 {
+            return Err(CoreError::InvalidShare {
+                from: consumers[s.from].clone(),
+                to: consumers[s.to].clone(),
+                share: s.share,
+            });
+        }
+    }
+    Ok(())
+}
+
+fn check_bounds(name: &str, lower: f64, upper: f64, start: f64) -> Result<(), CoreError> {
+    if lower <= upper
+        && start >= lower
+        && start <= upper
+        && lower < f64::INFINITY
+        && upper > f64::NEG_INFINITY
+        && start.is_finite()
+    {
+        Ok(())
+    } else {
+        Err(CoreError::InvalidBounds {
+            name: name.to_string(),
+            lower,
+            upper,
+            start,
+        })
+    }
+}
+
+/// Everything the compiler needs to resolve names.
+struct Scope<'a> {
+    commodities: Names<'a>,
+    consumers: Names<'a>,
+    auxes: Names<'a>,
+    commodity_price: &'a [f64],
+    forest: Forest,
+    /// Named nests: (tree, element, name).
+    nests: Vec<(usize, usize, String)>,
+}
+
+impl Scope<'_> {
+    fn affine(&self, a: &Affine, context: &str) -> Result<(usize, f64, f64), CoreError> {
+        let k = self.auxes.find(&a.aux, context)?;
+        check_finite(a.intercept, || format!("{context}: intercept"))?;
+        check_finite(a.slope, || format!("{context}: slope"))?;
+        Ok((k, a.intercept, a.slope))
+    }
+
+    /// Adds a nest and its descendants under `parent` (pre-order).
+    fn add_nest(
+        &mut self,
+        tree: usize,
+        parent: usize,
+        nest: &NestSpec,
+        default_sigma: f64,
+        context: &str,
+    ) -> Result<(), CoreError> {
+        let nest_context = match &nest.name {
+            Some(n) => format!("{context} nest `{n}`"),
+            None => context.to_string(),
+        };
+        let sigma = nest.elasticity.unwrap_or(default_sigma);
+        check_elasticity(sigma, || nest_context.clone())?;
+        if nest.children.is_empty() {
+            return Err(CoreError::EmptyNest {
+                context: nest_context,
+            });
+        }
+        let node = self.forest.push_node(parent, sigma);
+        if let Some(n) = &nest.name {
+            if self.nests.iter().any(|(t, _, m)| *t == tree && m == n) {
+                return Err(CoreError::DuplicateName {
+                    kind: "nest",
+                    name: n.clone(),
+                });
+            }
+            self.nests.push((tree, node, n.clone()));
+        }
+        for child in &nest.children {
+            match child {
+                NestChild::Flow(flow) => {
+                    self.add_flow(node, flow, 1.0, &nest_context)?;
+                }
+                NestChild::Nest(sub) => {
+                    self.add_nest(tree, node, sub, default_sigma, &nest_context)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Adds one flow as a leaf; `sign` is +1 for inputs and demands, −1 for outputs.
+    fn add_flow(
+        &mut self,
+        parent: usize,
+        flow: &crate::spec::Flow,
+        sign: f64,
+        context: &str,
+    ) -> Result<(), CoreError> {
+        let what = if sign > 0.0 { "flow" } else { "output" };
+        let context = format!("{context} {what} `{}`", flow.commodity);
+        let c = self.commodities.find(&flow.commodity, &context)?;
+        check_quantity(flow.quantity, || context.clone())?;
+        let (tax, t0) = match &flow.tax {
+            None => (None, 0.0),
+            Some(t) => {
+                let tax_context = format!("{context} tax");
+                let agent = self.consumers.find(&t.agent, &tax_context)?;
+                check_tax(t.rate, sign, || tax_context.clone())?;
+                let (rate, endogenous) = match &t.endogenous {
+                    None => (t.rate, None),
+                    Some(a) => {
+                        let (k, intercept, slope) = self.affine(a, &tax_context)?;
+                        (intercept, Some((k, slope)))
+                    }
+                };
+                (
+                    Some(LeafTax {
+                        rate,
+                        agent,
+                        endogenous,
+                    }),
+                    t.rate,
+                )
+            }
+        };
+        // Conventions: a benchmark tax is carried by the reference price.
+        let ref_price = flow
+            .reference_price
+            .unwrap_or(self.commodity_price[c] * (1.0 + sign * t0));
+        if !(ref_price.is_finite() && ref_price > 0.0) {
+            return Err(CoreError::InvalidReferencePrice {
+                context,
+                value: ref_price,
+            });
+        }
+        self.forest
+            .push_leaf(parent, c, flow.quantity, ref_price, sign, tax);
+        Ok(())
+    }
+}
+
+impl Model {
+    /// Validates and compiles a spec (the same as [`ModelSpec::build`]).
+    ///
+    /// # Errors
+    /// See [`ModelSpec::build`].
+    pub fn new(spec: &ModelSpec) -> Result<Self, CoreError> {
+        if spec.commodities.is_empty() {
+            return Err(CoreError::EmptyModel {
+                model: spec.name.clone(),
+            });
+        }
+        let commodities: Vec<String> = spec.commodities.iter().map(|c| c.name.clone()).collect();
+        let sectors: Vec<String> = spec.sectors.iter().map(|s| s.name.clone()).collect();
+        let consumers: Vec<String> = spec.consumers.iter().map(|c| c.name.clone()).collect();
+        let aux_names: Vec<String> = spec.auxiliaries.iter().map(|a| a.name.clone()).collect();
+        let commodity_price: Vec<f64> =
+            spec.commodities.iter().map(|c| c.reference_price).collect();
+        for c in &spec.commodities {
+            if !(c.reference_price.is_finite() && c.reference_price > 0.0) {
+                return Err(CoreError::InvalidReferencePrice {
+                    context: format!("commodity `{}`", c.name),
+                    value: c.reference_price,
+                });
+            }
+        }
+        let sector_names = Names::new("sector", &sectors)?;
+        let mut scope = Scope {
+            commodities: Names::new("commodity", &commodities)?,
+            consumers: Names::new("consumer", &consumers)?,
+            auxes: Names::new("auxiliary", &aux_names)?,
+            commodity_price: &commodity_price,
+            forest: Forest::default(),
+            nests: Vec::new(),
+        };
+        let (ns, nc, nh) = (sectors.len(), commodities.len(), consumers.len());
+
+        // Trees: sectors' inputs and outputs, then consumers' demands.
+        let mut owner = Vec::new();
+        let mut sector_trees = Vec::new();
+        for (j, s) in spec.sectors.iter().enumerate() {
+            let context = format!("sector `{}` inputs", s.name);
+            let t_in = scope.forest.begin_tree();
+            scope.add_nest(t_in, NONE, &s.inputs, 0.0, &context)?;
+            scope
+                .forest
+                .end_tree()
+                .map_err(|_| CoreError::EmptyNest { context })?;
+            let context = format!("sector `{}` outputs", s.name);
+            check_elasticity(s.outputs.elasticity, || context.clone())?;
+            if s.outputs.items.is_empty() {
+                return Err(CoreError::EmptyNest { context });
+            }
+            let t_out = scope.forest.begin_tree();
+            // A CET frontier is the CES formula with σ = −η (E5).
+            let root = scope.forest.push_node(NONE, -s.outputs.elasticity);
+            for item in &s.outputs.items {
+                scope.add_flow(root, item, -1.0, &format!("sector `{}`", s.name))?;
+            }
+            scope
+                .forest
+                .end_tree()
+                .map_err(|_| CoreError::EmptyNest { context })?;
+            owner.push(Owner::Inputs(j));
+            owner.push(Owner::Outputs(j));
+            sector_trees.push((t_in, t_out));
+        }
+        let mut consumer_tree = Vec::new();
+        let mut endowments = Vec::new();
+        for (h, c) in spec.consumers.iter().enumerate() {
+            if c.demand.children.is_empty() {
+                return Err(CoreError::NoDemand {
+                    consumer: c.name.clone(),
+                });
+            }
+            let context = format!("consumer `{}` demand", c.name);
+            let t = scope.forest.begin_tree();
+            scope.add_nest(t, NONE, &c.demand, 1.0, &context)?;
+            scope.forest.end_tree().map_err(|_| CoreError::NoDemand {
+                consumer: c.name.clone(),
+            })?;
+            owner.push(Owner::Demand(h));
+            consumer_tree.push(t);
+            for e in &c.endowments {
+                let context = format!("consumer `{}` endowment `{}`", c.name, e.commodity);
+                let commodity = scope.commodities.find(&e.commodity, &context)?;
+                check_quantity(e.quantity, || context.clone())?;
+                let scale = match &e.scale {
+                    None => None,
+                    Some(a) => Some(scope.affine(a, &context)?),
+                };
+                endowments.push(Endowment {
+                    consumer: h,
+                    commodity,
+                    quantity: e.quantity,
+                    scale,
+                });
+            }
+        }
+
+        let mut transfers = Vec::new();
+        for t in &spec.transfers {
+            let context = format!("transfer from `{}` to `{}`", t.from, t.to);
+            let tr = Transfer {
+                from: scope.consumers.find(&t.from, &context)?,
+                to: scope.consumers.find(&t.to, &context)?,
+                commodity: scope.commodities.find(&t.commodity, &context)?,
+                quantity: t.quantity,
+            };
+            check_quantity(t.quantity, || context.clone())?;
+            transfers.push(tr);
+        }
+        let mut shares = Vec::new();
+        for s in &spec.income_shares {
+            let context = format!("income share from `{}` to `{}`", s.from, s.to);
+            shares.push(Share {
+                from: scope.consumers.find(&s.from, &context)?,
+                to: scope.consumers.find(&s.to, &context)?,
+                share: s.share,
+            });
+        }
+        check_shares(&shares, &consumers)?;
+
+        let var_base = [0, ns, ns + nc, ns + nc + nh];
+        let mut aux = Vec::new();
+        for a in &spec.auxiliaries {
+            let start = a.start.unwrap_or(clamp(0.0, a.lower, a.upper));
+            check_bounds(&a.name, a.lower, a.upper, start)?;
+            let context = format!("auxiliary `{}` constraint", a.name);
+            let mut terms = Vec::new();
+            for term in &a.constraint.terms {
+                check_finite(term.coef, || format!("{context}: coefficient"))?;
+                let var = match &term.var {
+                    VarRef::Activity(n) => var_base[0] + sector_names.find(n, &context)?,
+                    VarRef::Price(n) => var_base[1] + scope.commodities.find(n, &context)?,
+                    VarRef::Income(n) => var_base[2] + scope.consumers.find(n, &context)?,
+                    VarRef::Auxiliary(n) => var_base[3] + scope.auxes.find(n, &context)?,
+                };
+                terms.push((var, term.coef));
+            }
+            check_finite(a.constraint.constant, || format!("{context}: constant"))?;
+            aux.push(Aux {
+                lower: a.lower,
+                upper: a.upper,
+                start,
+                terms,
+                constant: a.constraint.constant,
+            });
+        }
+
+        let Scope { forest, nests, .. } = scope;
+        let benchmark_income: Vec<f64> = consumer_tree
+            .iter()
+            .map(|&t| forest.trees[t].value)
+            .collect();
+        let (numeraire, numeraire_value) = match &spec.numeraire {
+            Some(NumeraireSpec::Price { commodity, value }) => {
+                let i = scope.commodities.find(commodity, "numeraire")?;
+                (NumeraireKind::Price(i), value.unwrap_or(commodity_price[i]))
+            }
+            Some(NumeraireSpec::Income { consumer, value }) => {
+                let h = scope.consumers.find(consumer, "numeraire")?;
+                (
+                    NumeraireKind::Income(h),
+                    value.unwrap_or(benchmark_income[h]),
+                )
+            }
+            // MPSGE's default: the largest benchmark income (the first one on a tie).
+            None => match (0..nh).reduce(|best, h| {
+                if benchmark_income[h] > benchmark_income[best] {
+                    h
+                } else {
+                    best
+                }
+            }) {
+                Some(h) => (NumeraireKind::Income(h), benchmark_income[h]),
+                // Without consumers prices have no level to pin; fix the first price.
+                None => (NumeraireKind::Price(0), commodity_price[0]),
+            },
+        };
+        check_numeraire(numeraire_value)?;
+
+        let scale = forest
+            .trees
+            .iter()
+            .map(|t| t.value)
+            .chain(
+                endowments
+                    .iter()
+                    .map(|e| e.quantity * commodity_price[e.commodity]),
+            )
+            .fold(1.0_f64, f64::max);
+
+        Ok(Self {
+            name: spec.name.clone(),
+            commodities,
+            commodity_price,
+            sectors,
+            consumers,
+            aux_names,
+            forest,
+            owner,
+            sector_trees,
+            consumer_tree,
+            nests,
+            endowments,
+            transfers,
+            shares,
+            aux,
+            numeraire,
+            numeraire_value,
+            benchmark_income,
+            scale,
+            last: None,
+        })
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Layout of the unknowns
+// ---------------------------------------------------------------------------------------------
+
+impl Model {
+    /// The model's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Number of unknowns (= equations).
+    pub fn dim(&self) -> usize {
+        self.sectors.len() + self.commodities.len() + self.consumers.len() + self.aux.len()
+    }
+
+    /// Sector names, in the order of the activity unknowns.
+    pub fn sector_names(&self) -> &[String] {
+        &self.sectors
+    }
+
+    /// Commodity names, in the order of the price unknowns.
+    pub fn commodity_names(&self) -> &[String] {
+        &self.commodities
+    }
+
+    /// Consumer names, in the order of the income unknowns.
+    pub fn consumer_names(&self) -> &[String] {
+        &self.consumers
+    }
+
+    /// Auxiliary names, in the order of the auxiliary unknowns.
+    pub fn auxiliary_names(&self) -> &[String] {
+        &self.aux_names
+    }
+
+    /// Index of activity Y_j in x.
+    pub fn activity_index(&self, j: usize) -> usize {
+        j
+    }
+
+    /// Index of price p_i in x.
+    pub fn price_index(&self, i: usize) -> usize {
+        self.sectors.len() + i
+    }
+
+    /// Index of income M_h in x.
+    pub fn income_index(&self, h: usize) -> usize {
+        self.sectors.len() + self.commodities.len() + h
+    }
+
+    /// Index of auxiliary z_k in x.
+    pub fn auxiliary_index(&self, k: usize) -> usize {
+        self.sectors.len() + self.commodities.len() + self.consumers.len() + k
+    }
+
+    /// Index in x of the numeraire unknown.
+    pub fn numeraire_index(&self) -> usize {
+        match self.numeraire {
+            NumeraireKind::Price(i) => self.price_index(i),
+            NumeraireKind::Income(h) => self.income_index(h),
+        }
+    }
+
+    /// The value at which the numeraire is fixed.
+    pub fn numeraire_value(&self) -> f64 {
+        self.numeraire_value
+    }
+
+    /// Benchmark income M̄_h of each consumer (= its benchmark expenditure E_h) \[money\].
+    pub fn benchmark_incomes(&self) -> &[f64] {
+        &self.benchmark_income
+    }
+
+    /// The model's scale: its largest benchmark value (at least 1), the unit of its
+    /// tolerances.
+    pub fn scale(&self) -> f64 {
+        self.scale
+    }
+
+    /// The benchmark point (E20): Y = 1, p = p̄, M = benchmark expenditure, z = start.
+    pub fn benchmark_point(&self) -> Vec<f64> {
+        let mut x = Vec::with_capacity(self.dim());
+        x.extend(std::iter::repeat_n(1.0, self.sectors.len()));
+        x.extend_from_slice(&self.commodity_price);
+        x.extend_from_slice(&self.benchmark_income);
+        x.extend(self.aux.iter().map(|a| a.start));
+        x
+    }
+
+    /// The last solution found by [`Model::solve`], if any.
+    pub fn last_solution(&self) -> Option<&[f64]> {
+        self.last.as_deref()
+    }
+
+    /// Forgets the last solution, so that the next solve starts from the benchmark.
+    pub fn reset_start(&mut self) {
+        self.last = None;
+    }
+
+    /// A description of unknown `i` ("activity `X`", "price `PL`", ...).
+    pub fn describe_unknown(&self, i: usize) -> String {
+        let (ns, nc, nh) = (
+            self.sectors.len(),
+            self.commodities.len(),
+            self.consumers.len(),
+        );
+        if i < ns {
+            format!("activity `{}`", self.sectors[i])
+        } else if i < ns + nc {
+            format!("price `{}`", self.commodities[i - ns])
+        } else if i < ns + nc + nh {
+            format!("income `{}`", self.consumers[i - ns - nc])
+        } else if i < self.dim() {
+            format!("auxiliary `{}`", self.aux_names[i - ns - nc - nh])
+        } else {
+            format!("unknown {i}")
+        }
+    }
+
+    fn tree_context(&self, t: usize) -> String {
+        match self.owner[t] {
+            Owner::Inputs(j) => format!("inputs of sector `{}`", self.sectors[j]),
+            Owner::Outputs(j) => format!("outputs of sector `{}`", self.sectors[j]),
+            Owner::Demand(h) => format!("demand of consumer `{}`", self.consumers[h]),
+        }
+    }
+
+    fn tree_of_leaf(&self, l: usize) -> usize {
+        self.forest
+            .trees
+            .iter()
+            .position(|t| t.leaves.contains(&l))
+            .unwrap_or(0)
+    }
+
+    /// The unknown that sets tree t's level: Y_j or M_h.
+    fn level_unknown(&self, t: usize) -> usize {
+        match self.owner[t] {
+            Owner::Inputs(j) | Owner::Outputs(j) => self.activity_index(j),
+            Owner::Demand(h) => self.income_index(h),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Evaluation: residual (E9–E18) and Jacobian
+// ---------------------------------------------------------------------------------------------
+
+impl Model {
+    fn check_len(&self, x: &[f64]) -> Result<(), EvalError> {
+        if x.len() == self.dim() {
+            Ok(())
+        } else {
+            Err(EvalError::new(format!(
+                "point has length {}, model `{}` has {} unknowns",
+                x.len(),
+                self.name,
+                self.dim()
+            )))
+        }
+    }
+
+    fn prices<'a>(&self, x: &'a [f64]) -> &'a [f64] {
+        &x[self.price_index(0)..self.income_index(0)]
+    }
+
+    fn auxes<'a>(&self, x: &'a [f64]) -> &'a [f64] {
+        &x[self.auxiliary_index(0)..]
+    }
+
+    /// Evaluates every tree and level at x.
+    pub(crate) fn evaluate(&self, x: &[f64]) -> Result<EvalState, EvalError> {
+        self.check_len(x)?;
+        let mut trees = self.forest.structural_state();
+        let p = self.prices(x);
+        self.forest
+            .evaluate(p, self.auxes(x), &mut trees)
+            .map_err(|l| {
+                let c = self.forest.commodity[l];
+                EvalError::at(
+                    self.price_index(c),
+                    format!(
+                        "relative price {} of `{}` in the {} is not positive, but its nest has a non-zero elasticity",
+                        trees.r[l],
+                        self.commodities[c],
+                        self.tree_context(self.tree_of_leaf(l))
+                    ),
+                )
+            })?;
+        let mut level = vec![0.0; self.owner.len()];
+        let mut dlevel = vec![1.0; self.owner.len()];
+        for (t, o) in self.owner.iter().enumerate() {
+            match *o {
+                Owner::Inputs(j) | Owner::Outputs(j) => level[t] = x[self.activity_index(j)],
+                Owner::Demand(h) => {
+                    // E11: utility U = M / (E π).
+                    let root = self.forest.trees[t].elems.start;
+                    let e_pi = self.benchmark_income[h] * trees.pi[root];
+                    if !(e_pi > 0.0 && e_pi.is_finite()) {
+                        return Err(EvalError::at(
+                            self.income_index(h),
+                            format!(
+                                "consumer `{}` faces a non-positive price index {}",
+                                self.consumers[h], trees.pi[root]
+                            ),
+                        ));
+                    }
+                    level[t] = x[self.income_index(h)] / e_pi;
+                    dlevel[t] = 1.0 / e_pi;
+                }
+            }
+        }
+        Ok(EvalState {
+            trees,
+            level,
+            dlevel,
+        })
+    }
+
+    /// The raw equations at x, before the numeraire replaces its own: zero profit (E9),
+    /// market clearance (E10), income balance (E12–E16), auxiliary constraints (E17).
+    pub(crate) fn raw_residual(&self, x: &[f64], st: &EvalState, f: &mut [f64]) {
+        f.fill(0.0);
+        let p = self.prices(x);
+        let z = self.auxes(x);
+        let fo = &self.forest;
+        for (t, tree) in fo.trees.iter().enumerate() {
+            let root = tree.elems.start;
+            // E9: unit cost − unit revenue; inputs carry sign +1, outputs −1.
+            if let Owner::Inputs(j) | Owner::Outputs(j) = self.owner[t] {
+                let sign = if matches!(self.owner[t], Owner::Inputs(_)) {
+                    1.0
+                } else {
+                    -1.0
+                };
+                f[self.activity_index(j)] += sign * tree.value * st.trees.pi[root];
+            }
+            let level = st.level[t];
+            for l in tree.leaves.clone() {
+                let c = fo.commodity[l];
+                let q = fo.quantity[l] * st.trees.x[fo.leaf_elem[l]] * level;
+                // E10: outputs supply, inputs and demands use.
+                f[self.price_index(c)] -= fo.sign[l] * q;
+                // E13: tax revenue t·p·q to the agent.
+                if let Some(tax) = &fo.tax[l] {
+                    f[self.income_index(tax.agent)] -= fo.tax_rate(l, z) * p[c] * q;
+                }
+            }
+        }
+        for e in &self.endowments {
+            let q = e.quantity * endowment_scale(e, z);
+            f[self.price_index(e.commodity)] += q;
+            f[self.income_index(e.consumer)] -= p[e.commodity] * q;
+        }
+        for tr in &self.transfers {
+            let v = p[tr.commodity] * tr.quantity;
+            f[self.income_index(tr.to)] -= v;
+            f[self.income_index(tr.from)] += v;
+        }
+        for s in &self.shares {
+            let v = s.share * x[self.income_index(s.from)];
+            f[self.income_index(s.to)] -= v;
+            f[self.income_index(s.from)] += v;
+        }
+        for h in 0..self.consumers.len() {
+            f[self.income_index(h)] += x[self.income_index(h)];
+        }
+        for (k, a) in self.aux.iter().enumerate() {
+            f[self.auxiliary_index(k)] =
+                a.constant + a.terms.iter().map(|&(v, c)| c * x[v]).sum::<f64>();
+        }
+    }
+
+    /// Emits every Jacobian triplet in a fixed order that depends on the structure only; the
+    /// pattern and the values come from this one function (see [`Sink`]).
+    fn emit(&self, x: &[f64], st: &EvalState, sink: &mut Sink<'_>) {
+        let fo = &self.forest;
+        let p = self.prices(x);
+        let z = self.auxes(x);
+        let mut h = vec![0.0; fo.parent.len()];
+        let max_leaves = fo.trees.iter().map(|t| t.leaves.len()).max().unwrap_or(0);
+        let mut dx = vec![0.0; max_leaves];
+        // ∂r_m/∂(unknown) for a leaf m: its price, and its auxiliary through an endogenous tax
+        // (E1, E2).
+        let rcols = |m: usize| -> [(usize, f64); 2] {
+            let c = fo.commodity[m];
+            let t = fo.tax_rate(m, z);
+            let first = (
+                self.price_index(c),
+                (1.0 + fo.sign[m] * t) / fo.ref_price[m],
+            );
+            let second = match fo.tax[m].as_ref().and_then(|t| t.endogenous) {
+                Some((k, slope)) => (
+                    self.auxiliary_index(k),
+                    fo.sign[m] * slope * p[c] / fo.ref_price[m],
+                ),
+                None => (usize::MAX, 0.0),
+            };
+            [first, second]
+        };
+
+        for (t, tree) in fo.trees.iter().enumerate() {
+            let level = st.level[t];
+            let level_col = self.level_unknown(t);
+            let is_demand = matches!(self.owner[t], Owner::Demand(_));
+            // Zero profit (E9): ∂(V π)/∂r_m = q_m p̄_m X_m (Shephard's lemma).
+            if let Owner::Inputs(j) | Owner::Outputs(j) = self.owner[t] {
+                let row = self.activity_index(j);
+                for m in tree.leaves.clone() {
+                    let d =
+                        fo.sign[m] * fo.quantity[m] * fo.ref_price[m] * st.trees.x[fo.leaf_elem[m]];
+                    for (col, f) in rcols(m) {
+                        if col != usize::MAX {
+                            sink.push(row, col, d * f);
+                        }
+                    }
+                }
+            }
+            // Level derivatives and the direct price and tax terms of tax revenue (E10, E13).
+            for l in tree.leaves.clone() {
+                let c = fo.commodity[l];
+                let qx = fo.quantity[l] * st.trees.x[fo.leaf_elem[l]];
+                sink.push(
+                    self.price_index(c),
+                    level_col,
+                    -fo.sign[l] * qx * st.dlevel[t],
+                );
+                if let Some(tax) = &fo.tax[l] {
+                    let row = self.income_index(tax.agent);
+                    let rate = fo.tax_rate(l, z);
+                    sink.push(row, level_col, -rate * p[c] * qx * st.dlevel[t]);
+                    sink.push(row, self.price_index(c), -rate * qx * level);
+                    if let Some((k, slope)) = tax.endogenous {
+                        sink.push(row, self.auxiliary_index(k), -slope * p[c] * qx * level);
+                    }
+                }
+            }
+            // Price sensitivities of quantities (E8): dQ_l/dr_m = q_l L (dX_l/dr_m + X_l λ_m)
+            // with λ_m = ∂ln L/∂r_m = −∂ln π/∂r_m for a consumer, 0 for a sector.
+            let root = tree.elems.start;
+            for m in tree.leaves.clone() {
+                let g = fo.sensitivities(t, m, &st.trees, &mut h, &mut dx);
+                let lambda = if is_demand {
+                    -g / st.trees.pi[root]
+                } else {
+                    0.0
+                };
+                let cols = rcols(m);
+                for l in tree.leaves.clone() {
+                    let c = fo.commodity[l];
+                    let xl = st.trees.x[fo.leaf_elem[l]];
+                    let dq = fo.quantity[l] * level * (dx[l - tree.leaves.start] + xl * lambda);
+                    for (col, f) in cols {
+                        if col == usize::MAX {
+                            continue;
+                        }
+                        sink.push(self.price_index(c), col, -fo.sign[l] * dq * f);
+                        if let Some(tax) = &fo.tax[l] {
+                            let rate = fo.tax_rate(l, z);
+                            sink.push(self.income_index(tax.agent), col, -rate * p[c] * dq * f);
+                        }
+                    }
+                }
+            }
+        }
+        // Endowments (E10, E12, E14).
+        for e in &self.endowments {
+            let scale = endowment_scale(e, z);
+            let (pr, mr) = (self.price_index(e.commodity), self.income_index(e.consumer));
+            sink.push(mr, pr, -e.quantity * scale);
+            if let Some((k, _, slope)) = e.scale {
+                let zc = self.auxiliary_index(k);
+                sink.push(pr, zc, e.quantity * slope);
+                sink.push(mr, zc, -p[e.commodity] * e.quantity * slope);
+            }
+        }
+        // Transfers (E15) and income shares (E16).
+        for tr in &self.transfers {
+            let pc = self.price_index(tr.commodity);
+            sink.push(self.income_index(tr.to), pc, -tr.quantity);
+            sink.push(self.income_index(tr.from), pc, tr.quantity);
+        }
+        for s in &self.shares {
+            let from = self.income_index(s.from);
+            sink.push(self.income_index(s.to), from, -s.share);
+            sink.push(from, from, s.share);
+        }
+        for h in 0..self.consumers.len() {
+            let m = self.income_index(h);
+            sink.push(m, m, 1.0);
+        }
+        // Auxiliary constraints (E17).
+        for (k, a) in self.aux.iter().enumerate() {
+            for &(v, c) in &a.terms {
+                sink.push(self.auxiliary_index(k), v, c);
+            }
+        }
+        // Numeraire (E18): its row is x_num − value.
+        let num = self.numeraire_index();
+        sink.push_unskipped(num, num, 1.0);
+    }
+
+    /// The full residual at x with the numeraire's equation replaced, plus the dropped
+    /// equation's value (the Walras residual).
+    pub(crate) fn residual_and_walras(&self, x: &[f64], f: &mut [f64]) -> Result<f64, EvalError> {
+        if f.len() != self.dim() {
+            return Err(EvalError::new(format!(
+                "residual buffer has length {}, expected {}",
+                f.len(),
+                self.dim()
+            )));
+        }
+        let st = self.evaluate(x)?;
+        self.raw_residual(x, &st, f);
+        let num = self.numeraire_index();
+        let walras = f[num];
+        f[num] = x[num] - self.numeraire_value;
+        Ok(walras)
+    }
+}
+
+/// x moved into [lower, upper]; unlike `f64::clamp` it never panics (on NaN or lower > upper
+/// it returns a value that validation then rejects).
+fn clamp(x: f64, lower: f64, upper: f64) -> f64 {
+    if x < lower {
+        lower
+    } else if x > upper {
+        upper
+    } else {
+        x
+    }
+}
+
+/// E14: the endowment's scale intercept + slope·z (1 when unscaled).
+fn endowment_scale(e: &Endowment, z: &[f64]) -> f64 {
+    match e.scale {
+        None => 1.0,
+        Some((k, intercept, slope)) => intercept + slope * z[k],
+    }
+}
+
+/// Receives Jacobian triplets: records positions (pattern mode) or writes values in order
+/// (value mode). Entries in the numeraire's row are dropped in both modes, so the two modes
+/// always agree.
+enum SinkMode<'a> {
+    Pattern { rows: Vec<usize>, cols: Vec<usize> },
+    Values { out: &'a mut [f64], pos: usize },
+}
+
+struct Sink<'a> {
+    mode: SinkMode<'a>,
+    skip_row: usize,
+}
+
+impl Sink<'_> {
+    fn push(&mut self, row: usize, col: usize, value: f64) {
+        if row != self.skip_row {
+            self.push_unskipped(row, col, value);
+        }
+    }
+
+    fn push_unskipped(&mut self, row: usize, col: usize, value: f64) {
+        match &mut self.mode {
+            SinkMode::Pattern { rows, cols } => {
+                rows.push(row);
+                cols.push(col);
+            }
+            SinkMode::Values { out, pos } => {
+                if let Some(slot) = out.get_mut(*pos) {
+                    *slot = value;
+                }
+                *pos += 1;
+            }
+        }
+    }
+}
+
+impl Problem for Model {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn dim(&self) -> usize {
+        Model::dim(self)
+    }
+
+    fn residual(&self, x: &[f64], f: &mut [f64]) -> Result<(), EvalError> {
+        self.residual_and_walras(x, f).map(|_| ())
+    }
+
+    fn jacobian_pattern(&self) -> Pattern {
+        let st = EvalState {
+            trees: self.forest.structural_state(),
+            level: vec![1.0; self.owner.len()],
+            dlevel: vec![1.0; self.owner.len()],
+        };
+        let x = self.benchmark_point();
+        let mut sink = Sink {
+            mode: SinkMode::Pattern {
+                rows: Vec::new(),
+                cols: Vec::new(),
+            },
+            skip_row: self.numeraire_index(),
+        };
+        self.emit(&x, &st, &mut sink);
+        match sink.mode {
+            SinkMode::Pattern { rows, cols } => Pattern::from_triplets(self.dim(), rows, cols)
+                // Every emitted index is a valid unknown, so this cannot fail; fall back to
+                // dense rather than panic.
+                .unwrap_or_else(|_| Pattern::dense(self.dim())),
+            SinkMode::Values { .. } => Pattern::dense(self.dim()),
+        }
+    }
+
+    fn jacobian(&self, x: &[f64], values: &mut [f64]) -> Result<(), EvalError> {
+        let st = self.evaluate(x)?;
+        let len = values.len();
+        let mut sink = Sink {
+            mode: SinkMode::Values {
+                out: values,
+                pos: 0,
+            },
+            skip_row: self.numeraire_index(),
+        };
+        self.emit(x, &st, &mut sink);
+        match sink.mode {
+            SinkMode::Values { pos, .. } if pos == len => Ok(()),
+            SinkMode::Values { pos, .. } => Err(EvalError::new(format!(
+                "Jacobian buffer has length {len}, the pattern has {pos} entries"
+            ))),
+            SinkMode::Pattern { .. } => Ok(()),
+        }
+    }
+
+    fn bounds(&self) -> Option<Bounds> {
+        let n = self.dim();
+        let mut b = Bounds::free(n);
+        for i in 0..self.sectors.len() + self.commodities.len() {
+            b.lower[i] = 0.0;
+        }
+        for (k, a) in self.aux.iter().enumerate() {
+            b.lower[self.auxiliary_index(k)] = a.lower;
+            b.upper[self.auxiliary_index(k)] = a.upper;
+        }
+        Some(b)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Benchmark check, results and solving
+// ---------------------------------------------------------------------------------------------
+
+impl Model {
+    /// Checks that the benchmark point (E20) is an equilibrium with the current parameters: zero
+    /// profit in every sector, clearance of every market, balance of every income, and every
+    /// auxiliary constraint complementary to its start. This is MPSGE's "iteration limit 0"
+    /// replication check.
+    ///
+    /// # Errors
+    /// [`CoreError::Unbalanced`] naming every failing condition with its amount (tolerance
+    /// [`tolerances::BENCHMARK_RELATIVE`] × [`Model::scale`]); [`CoreError::Eval`] if the
+    /// benchmark cannot be evaluated.
+    pub fn check_benchmark(&self) -> Result<(), CoreError> {
+        let x = self.benchmark_point();
+        let st = self.evaluate(&x)?;
+        let mut f = vec![0.0; self.dim()];
+        self.raw_residual(&x, &st, &mut f);
+        let tolerance = tolerances::BENCHMARK_RELATIVE * self.scale;
+        let mut items = Vec::new();
+        let mut report = |condition: &str, name: &str, amount: f64| {
+            if amount.is_nan() || amount.abs() > tolerance {
+                items.push(Imbalance {
+                    condition: condition.to_string(),
+                    name: name.to_string(),
+                    amount,
+                });
+            }
+        };
+        for (j, s) in self.sectors.iter().enumerate() {
+            report("zero profit", s, f[self.activity_index(j)]);
+        }
+        for (i, c) in self.commodities.iter().enumerate() {
+            report("market clearance", c, f[self.price_index(i)]);
+        }
+        for (h, c) in self.consumers.iter().enumerate() {
+            report("income balance", c, f[self.income_index(h)]);
+        }
+        for (k, a) in self.aux.iter().enumerate() {
+            // Complementarity error: zero when the constraint holds with the right sign at a
+            // bound, or with equality in between.
+            let i = self.auxiliary_index(k);
+            let projected = clamp(x[i] - f[i], a.lower, a.upper);
+            report("auxiliary constraint", &self.aux_names[k], x[i] - projected);
+        }
+        if items.is_empty() {
+            Ok(())
+        } else {
+            Err(CoreError::Unbalanced {
+                model: self.name.clone(),
+                tolerance,
+                items,
+            })
+        }
+    }
+
+    /// Results at an arbitrary point x (normally a solution).
+    ///
+    /// # Errors
+    /// [`CoreError::DimensionMismatch`] or [`CoreError::Eval`].
+    pub fn results_at(&self, x: &[f64]) -> Result<Results, CoreError> {
+        if x.len() != self.dim() {
+            return Err(CoreError::DimensionMismatch {
+                model: self.name.clone(),
+                expected: self.dim(),
+                found: x.len(),
+            });
+        }
+        Results::new(self, x)
+    }
+
+    /// Solves the model with `options`, starting from the last solution (the benchmark the first
+    /// time), stores the solution and returns the results.
+    ///
+    /// # Errors
+    /// [`CoreError::Solve`] when the solver fails (its diagnostics are inside), or an
+    /// evaluation error at the solution.
+    pub fn solve(&mut self, options: &Options) -> Result<Results, CoreError> {
+        let mut x0 = match &self.last {
+            Some(x) if x.len() == self.dim() => x.clone(),
+            _ => self.benchmark_point(),
+        };
+        x0[self.numeraire_index()] = self.numeraire_value;
+        // Shocked bounds may exclude the previous value.
+        for (k, a) in self.aux.iter().enumerate() {
+            let i = self.auxiliary_index(k);
+            x0[i] = clamp(x0[i], a.lower, a.upper);
+        }
+        let solution = Solver::new(options.clone())?.solve(&*self, &x0)?;
+        let mut results = self.results_at(&solution.x)?;
+        results.diagnostics = Some(solution.diagnostics);
+        self.last = Some(solution.x);
+        Ok(results)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shocks: parameter changes that keep the structure (and the Jacobian pattern) fixed
+// ---------------------------------------------------------------------------------------------
+
+impl Model {
+    fn find_name(
+        &self,
+        kind: &'static str,
+        names: &[String],
+        name: &str,
+        context: &str,
+    ) -> Result<usize, CoreError> {
+        names
+            .iter()
+            .position(|n| n == name)
+            .ok_or_else(|| CoreError::UnknownName {
+                kind,
+                name: name.to_string(),
+                context: context.to_string(),
+                suggestions: suggest(name, names.iter().map(String::as_str)),
+            })
+    }
+
+    /// Finds the unique taxed leaf of `commodity` in tree t.
+    fn taxed_leaf(&self, t: usize, commodity: &str, context: &str) -> Result<usize, CoreError> {
+        let fo = &self.forest;
+        let leaves: Vec<usize> = fo.trees[t]
+            .leaves
+            .clone()
+            .filter(|&l| self.commodities[fo.commodity[l]] == commodity)
+            .collect();
+        if leaves.is_empty() {
+            let names = fo.trees[t]
+                .leaves
+                .clone()
+                .map(|l| self.commodities[fo.commodity[l]].as_str());
+            return Err(CoreError::UnknownName {
+                kind: "flow",
+                name: commodity.to_string(),
+                context: context.to_string(),
+                suggestions: suggest(commodity, names),
+            });
+        }
+        let taxed: Vec<usize> = leaves
+            .into_iter()
+            .filter(|&l| fo.tax[l].is_some())
+            .collect();
+        match taxed.as_slice() {
+            [] => Err(CoreError::NotDeclared {
+                context: format!("{context}: tax on `{commodity}`"),
+            }),
+            [l] => Ok(*l),
+            _ => Err(CoreError::Ambiguous {
+                context: format!("{context}: tax on `{commodity}`"),
+                count: taxed.len(),
+            }),
+        }
+    }
+
+    fn set_leaf_tax(
+        &mut self,
+        t: usize,
+        commodity: &str,
+        rate: f64,
+        context: String,
+    ) -> Result<(), CoreError> {
+        let l = self.taxed_leaf(t, commodity, &context)?;
+        check_tax(rate, self.forest.sign[l], || {
+            format!("{context} `{commodity}`")
+        })?;
+        if let Some(tax) = &mut self.forest.tax[l] {
+            tax.rate = rate;
+        }
+        Ok(())
+    }
+
+    /// Sets the rate of the tax on input `commodity` of `sector` (for an endogenous tax, its
+    /// intercept).
+    ///
+    /// # Errors
+    /// [`CoreError::UnknownName`], [`CoreError::NotDeclared`] if the flow has no tax in the
+    /// spec, [`CoreError::Ambiguous`], [`CoreError::InvalidTax`].
+    pub fn set_input_tax(
+        &mut self,
+        sector: &str,
+        commodity: &str,
+        rate: f64,
+    ) -> Result<(), CoreError> {
+        let context = format!("sector `{sector}` input tax");
+        let j = self.find_name("sector", &self.sectors, sector, &context)?;
+        self.set_leaf_tax(self.sector_trees[j].0, commodity, rate, context)
+    }
+
+    /// Sets the rate of the tax on output `commodity` of `sector`.
+    ///
+    /// # Errors
+    /// As [`Model::set_input_tax`].
+    pub fn set_output_tax(
+        &mut self,
+        sector: &str,
+        commodity: &str,
+        rate: f64,
+    ) -> Result<(), CoreError> {
+        let context = format!("sector `{sector}` output tax");
+        let j = self.find_name("sector", &self.sectors, sector, &context)?;
+        self.set_leaf_tax(self.sector_trees[j].1, commodity, rate, context)
+    }
+
+    /// Sets the rate of the tax on the final demand of `commodity` by `consumer`.
+    ///
+    /// # Errors
+    /// As [`Model::set_input_tax`].
+    pub fn set_demand_tax(
+        &mut self,
+        consumer: &str,
+        commodity: &str,
+        rate: f64,
+    ) -> Result<(), CoreError> {
+        let context = format!("consumer `{consumer}` demand tax");
+        let h = self.find_name("consumer", &self.consumers, consumer, &context)?;
+        self.set_leaf_tax(self.consumer_tree[h], commodity, rate, context)
+    }
+
+    /// Sets the quantity of `consumer`'s endowment of `commodity`.
+    ///
+    /// # Errors
+    /// [`CoreError::UnknownName`], [`CoreError::NotDeclared`] if there is no such endowment,
+    /// [`CoreError::Ambiguous`] if there are several, [`CoreError::InvalidQuantity`].
+    pub fn set_endowment(
+        &mut self,
+        consumer: &str,
+        commodity: &str,
+        quantity: f64,
+    ) -> Result<(), CoreError> {
+        let context = format!("consumer `{consumer}` endowment `{commodity}`");
+        let h = self.find_name("consumer", &self.consumers, consumer, &context)?;
+        let c = self.find_name("commodity", &self.commodities, commodity, &context)?;
+        check_quantity(quantity, || context.clone())?;
+        let matches: Vec<usize> = (0..self.endowments.len())
+            .filter(|&e| self.endowments[e].consumer == h && self.endowments[e].commodity == c)
+            .collect();
+        match matches.as_slice() {
+            [] => Err(CoreError::NotDeclared { context }),
+            [e] => {
+                self.endowments[*e].quantity = quantity;
+                Ok(())
+            }
+            _ => Err(CoreError::Ambiguous {
+                context,
+                count: matches.len(),
+            }),
+        }
+    }
+
+    fn nest_element(
+        &self,
+        t: usize,
+        nest: Option<&str>,
+        context: &str,
+    ) -> Result<usize, CoreError> {
+        match nest {
+            None => Ok(self.forest.trees[t].elems.start),
+            Some(name) => self
+                .nests
+                .iter()
+                .find(|(tt, _, n)| *tt == t && n == name)
+                .map(|(_, e, _)| *e)
+                .ok_or_else(|| CoreError::UnknownName {
+                    kind: "nest",
+                    name: name.to_string(),
+                    context: context.to_string(),
+                    suggestions: suggest(
+                        name,
+                        self.nests
+                            .iter()
+                            .filter(|(tt, _, _)| *tt == t)
+                            .map(|(_, _, n)| n.as_str()),
+                    ),
+                }),
+        }
+    }
+
+    /// Sets the elasticity of substitution of an input nest of `sector` (`None`: the top nest).
+    ///
+    /// # Errors
+    /// [`CoreError::UnknownName`], [`CoreError::InvalidElasticity`].
+    pub fn set_elasticity(
+        &mut self,
+        sector: &str,
+        nest: Option<&str>,
+        sigma: f64,
+    ) -> Result<(), CoreError> {
+        let context = format!("sector `{sector}` inputs");
+        let j = self.find_name("sector", &self.sectors, sector, &context)?;
+        let e = self.nest_element(self.sector_trees[j].0, nest, &context)?;
+        check_elasticity(sigma, || context.clone())?;
+        self.forest.sigma[e] = sigma;
+        Ok(())
+    }
+
+    /// Sets the elasticity of transformation η of `sector`'s outputs.
+    ///
+    /// # Errors
+    /// [`CoreError::UnknownName`], [`CoreError::InvalidElasticity`].
+    pub fn set_transformation(&mut self, sector: &str, eta: f64) -> Result<(), CoreError> {
+        let context = format!("sector `{sector}` outputs");
+        let j = self.find_name("sector", &self.sectors, sector, &context)?;
+        check_elasticity(eta, || context.clone())?;
+        let root = self.forest.trees[self.sector_trees[j].1].elems.start;
+        self.forest.sigma[root] = -eta;
+        Ok(())
+    }
+
+    /// Sets the elasticity of substitution of a demand nest of `consumer` (`None`: the top).
+    ///
+    /// # Errors
+    /// [`CoreError::UnknownName`], [`CoreError::InvalidElasticity`].
+    pub fn set_demand_elasticity(
+        &mut self,
+        consumer: &str,
+        nest: Option<&str>,
+        sigma: f64,
+    ) -> Result<(), CoreError> {
+        let context = format!("consumer `{consumer}` demand");
+        let h = self.find_name("consumer", &self.consumers, consumer, &context)?;
+        let e = self.nest_element(self.consumer_tree[h], nest, &context)?;
+        check_elasticity(sigma, || context.clone())?;
+        self.forest.sigma[e] = sigma;
+        Ok(())
+    }
+
+    /// Sets the quantity of the transfer of `commodity` from `from` to `to`.
+    ///
+    /// # Errors
+    /// [`CoreError::UnknownName`], [`CoreError::NotDeclared`], [`CoreError::InvalidQuantity`].
+    pub fn set_transfer(
+        &mut self,
+        from: &str,
+        to: &str,
+        commodity: &str,
+        quantity: f64,
+    ) -> Result<(), CoreError> {
+        let context = format!("transfer from `{from}` to `{to}` of `{commodity}`");
+        let a = self.find_name("consumer", &self.consumers, from, &context)?;
+        let b = self.find_name("consumer", &self.consumers, to, &context)?;
+        let c = self.find_name("commodity", &self.commodities, commodity, &context)?;
+        check_quantity(quantity, || context.clone())?;
+        let tr = self
+            .transfers
+            .iter_mut()
+            .find(|t| t.from == a && t.to == b && t.commodity == c)
+            .ok_or(CoreError::NotDeclared { context })?;
+        tr.quantity = quantity;
+        Ok(())
+    }
+
+    /// Sets the income share paid by `from` to `to`.
+    ///
+    /// # Errors
+    /// [`CoreError::UnknownName`], [`CoreError::NotDeclared`], [`CoreError::InvalidShare`].
+    pub fn set_income_share(&mut self, from: &str, to: &str, share: f64) -> Result<(), CoreError> {
+        let context = format!("income share from `{from}` to `{to}`");
+        let a = self.find_name("consumer", &self.consumers, from, &context)?;
+        let b = self.find_name("consumer", &self.consumers, to, &context)?;
+        let i = self
+            .shares
+            .iter()
+            .position(|s| s.from == a && s.to == b)
+            .ok_or(CoreError::NotDeclared { context })?;
+        let mut shares = self.shares.clone();
+        shares[i].share = share;
+        check_shares(&shares, &self.consumers)?;
+        self.shares = shares;
+        Ok(())
+    }
+
+    /// Sets the bounds of an auxiliary (equal bounds fix it).
+    ///
+    /// # Errors
+    /// [`CoreError::UnknownName`], [`CoreError::InvalidBounds`].
+    pub fn set_auxiliary_bounds(
+        &mut self,
+        name: &str,
+        lower: f64,
+        upper: f64,
+    ) -> Result<(), CoreError> {
+        let k = self.find_name("auxiliary", &self.aux_names, name, "auxiliary bounds")?;
+        let start = clamp(self.aux[k].start, lower, upper);
+        check_bounds(name, lower, upper, start)?;
+        self.aux[k].lower = lower;
+        self.aux[k].upper = upper;
+        Ok(())
+    }
+
+    /// Sets the value at which the numeraire is fixed.
+    ///
+    /// # Errors
+    /// [`CoreError::InvalidNumber`] if it is not finite and positive.
+    pub fn set_numeraire_value(&mut self, value: f64) -> Result<(), CoreError> {
+        check_numeraire(value)?;
+        self.numeraire_value = value;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::spec::{ConsumerSpec, Flow, SectorSpec};
+
+    /// One sector turning labour into X, one consumer.
+    fn tiny() -> Model {
+        ModelSpec::new("tiny")
+            .commodities(["X", "L"])
+            .sector(
+                SectorSpec::new("S")
+                    .elasticity(1.0)
+                    .output("X", 10.0)
+                    .input_flow(Flow::new("L", 10.0).tax(0.0, "HH")),
+            )
+            .consumer(
+                ConsumerSpec::new("HH")
+                    .endowment("L", 10.0)
+                    .demand("X", 10.0),
+            )
+            .build()
+            .unwrap()
+    }
+
+    #[test]
+    fn layout_and_bounds() {
+        let m = tiny();
+        assert_eq!(m.dim(), 4);
+        assert_eq!(
+            (m.price_index(1), m.income_index(0), m.numeraire_index()),
+            (2, 3, 3)
+        );
+        let b = m.bounds().unwrap();
+        assert_eq!(b.lower, [0.0, 0.0, 0.0, f64::NEG_INFINITY]);
+        assert_eq!(m.describe_unknown(2), "price `L`");
+    }
+
+    #[test]
+    fn pattern_and_values_have_the_same_length() {
+        let m = tiny();
+        let pattern = m.jacobian_pattern();
+        let mut values = vec![0.0; pattern.len()];
+        m.jacobian(&m.benchmark_point(), &mut values).unwrap();
+        let mut short = vec![0.0; pattern.len() - 1];
+        let e = m.jacobian(&m.benchmark_point(), &mut short).unwrap_err();
+        assert!(e.message.contains("buffer"), "{e}");
+        // The numeraire's row holds only its identity entry.
+        let num = m.numeraire_index();
+        let in_row: Vec<usize> = (0..pattern.len())
+            .filter(|&k| pattern.rows()[k] == num)
+            .collect();
+        assert_eq!(in_row.len(), 1);
+        assert_eq!(pattern.cols()[in_row[0]], num);
+    }
+
+    #[test]
+    fn residual_replaces_the_numeraire_equation() {
+        let m = tiny();
+        let mut x = m.benchmark_point();
+        x[m.income_index(0)] = 12.0;
+        let mut f = vec![0.0; 4];
+        let walras = m.residual_and_walras(&x, &mut f).unwrap();
+        assert_eq!(f[m.numeraire_index()], 2.0);
+        assert_eq!(walras, 2.0);
+        assert!(m.residual_and_walras(&x, &mut [0.0; 3]).is_err());
+    }
+
+    #[test]
+    fn clamp_never_panics() {
+        assert_eq!(clamp(0.0, 1.0, 0.5), 1.0);
+        assert!(clamp(f64::NAN, 0.0, 1.0).is_nan());
+        assert_eq!(clamp(0.3, f64::NAN, 1.0), 0.3);
+    }
+}

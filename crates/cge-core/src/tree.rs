@@ -1,0 +1,382 @@
+//! Calibrated CES/CET nest trees stored as flat arrays (struct of arrays), and their
+//! evaluation: price indices (E3–E5), Shephard quantities (E7) and the sensitivities the
+//! Jacobian needs (E8). Equation numbers refer to `docs/model.md`.
+//!
+//! Every tree (a sector's inputs, a sector's outputs, a consumer's demand) occupies a
+//! contiguous range of *elements* in pre-order, so a parent always precedes its children:
+//! a reverse sweep aggregates prices bottom-up, a forward sweep distributes quantities
+//! top-down, and nothing is allocated per tree.
+
+use std::ops::Range;
+
+/// Marks "no parent" (a root).
+pub(crate) const NONE: usize = usize::MAX;
+
+/// A tax on a leaf. The rate in effect is `rate + slope·z[aux]` when endogenous (`rate` then
+/// holds the intercept), `rate` otherwise.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct LeafTax {
+    pub rate: f64,
+    pub agent: usize,
+    pub endogenous: Option<(usize, f64)>,
+}
+
+/// One tree: its elements, its leaves and its benchmark value V = Σ leaf q·p̄.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Tree {
+    pub elems: Range<usize>,
+    pub leaves: Range<usize>,
+    pub value: f64,
+}
+
+/// All trees of a model.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct Forest {
+    // Per element (nodes and leaves).
+    pub parent: Vec<usize>,
+    /// Benchmark value share in the parent (E3).
+    pub theta: Vec<f64>,
+    /// Elasticity of substitution of a node (−η for a CET node); 0 for leaves.
+    pub sigma: Vec<f64>,
+    /// Benchmark value (q·p̄ for a leaf, the sum of its children for a node).
+    pub value: Vec<f64>,
+    /// Leaf index of a leaf element, NONE for a node.
+    pub leaf_of: Vec<usize>,
+    // Per leaf.
+    pub leaf_elem: Vec<usize>,
+    pub commodity: Vec<usize>,
+    pub quantity: Vec<f64>,
+    pub ref_price: Vec<f64>,
+    /// +1 for inputs and demands (user price p(1+t)), −1 for outputs (producer price p(1−t)).
+    pub sign: Vec<f64>,
+    pub tax: Vec<Option<LeafTax>>,
+    // Per tree.
+    pub trees: Vec<Tree>,
+}
+
+/// The state of every tree at one point.
+#[derive(Debug, Clone)]
+pub(crate) struct TreeState {
+    /// Relative price of each leaf (E1, E2).
+    pub r: Vec<f64>,
+    /// Price index of each element (a leaf's is its relative price).
+    pub pi: Vec<f64>,
+    /// ∂π_parent/∂π_e = θ_e (π_parent/π_e)^σ_parent for each non-root element.
+    pub edge: Vec<f64>,
+    /// Π over the path root→e of (π_parent/π_child)^σ_parent; for a leaf its quantity index
+    /// X_l (E7).
+    pub x: Vec<f64>,
+}
+
+impl Forest {
+    /// Starts a tree; returns its index.
+    pub fn begin_tree(&mut self) -> usize {
+        let e = self.parent.len();
+        let l = self.leaf_elem.len();
+        self.trees.push(Tree {
+            elems: e..e,
+            leaves: l..l,
+            value: 0.0,
+        });
+        self.trees.len() - 1
+    }
+
+    /// Adds a node under `parent` (NONE for the root).
+    pub fn push_node(&mut self, parent: usize, sigma: f64) -> usize {
+        self.push_elem(parent, sigma, NONE)
+    }
+
+    /// Adds a leaf under `parent`.
+    pub fn push_leaf(
+        &mut self,
+        parent: usize,
+        commodity: usize,
+        quantity: f64,
+        ref_price: f64,
+        sign: f64,
+        tax: Option<LeafTax>,
+    ) -> usize {
+        let leaf = self.leaf_elem.len();
+        let e = self.push_elem(parent, 0.0, leaf);
+        self.leaf_elem.push(e);
+        self.commodity.push(commodity);
+        self.quantity.push(quantity);
+        self.ref_price.push(ref_price);
+        self.sign.push(sign);
+        self.tax.push(tax);
+        self.value[e] = quantity * ref_price;
+        e
+    }
+
+    fn push_elem(&mut self, parent: usize, sigma: f64, leaf: usize) -> usize {
+        self.parent.push(parent);
+        self.theta.push(1.0);
+        self.sigma.push(sigma);
+        self.value.push(0.0);
+        self.leaf_of.push(leaf);
+        self.parent.len() - 1
+    }
+
+    /// Closes the last tree: sums values bottom-up and sets the value shares θ.
+    ///
+    /// Returns the first node whose value is not positive, if any (its shares are undefined).
+    pub fn end_tree(&mut self) -> Result<(), usize> {
+        let t = self.trees.len() - 1;
+        let elems = self.trees[t].elems.start..self.parent.len();
+        let leaves = self.trees[t].leaves.start..self.leaf_elem.len();
+        for e in elems.clone().rev() {
+            if self.leaf_of[e] == NONE && (self.value[e].is_nan() || self.value[e] <= 0.0) {
+                return Err(e);
+            }
+            let p = self.parent[e];
+            if p != NONE {
+                self.value[p] += self.value[e];
+            }
+        }
+        for e in elems.clone() {
+            let p = self.parent[e];
+            if p != NONE {
+                self.theta[e] = self.value[e] / self.value[p];
+            }
+        }
+        self.trees[t].value = self.value[elems.start];
+        self.trees[t].elems = elems;
+        self.trees[t].leaves = leaves;
+        Ok(())
+    }
+
+    /// The tax rate in effect on leaf `l` given the auxiliaries `z` (0 if untaxed).
+    pub fn tax_rate(&self, l: usize, z: &[f64]) -> f64 {
+        match &self.tax[l] {
+            None => 0.0,
+            Some(t) => match t.endogenous {
+                None => t.rate,
+                Some((k, slope)) => t.rate + slope * z[k],
+            },
+        }
+    }
+
+    /// A state of the right shape with harmless values, for emitting the Jacobian pattern.
+    pub fn structural_state(&self) -> TreeState {
+        TreeState {
+            r: vec![1.0; self.leaf_elem.len()],
+            pi: vec![1.0; self.parent.len()],
+            edge: self.theta.clone(),
+            x: vec![1.0; self.parent.len()],
+        }
+    }
+
+    /// Evaluates every tree at prices `p` and auxiliaries `z` into `st`.
+    ///
+    /// # Errors
+    /// The leaf whose (relative) price is not positive, or not finite, while its parent nest
+    /// has a non-zero elasticity (E3 is undefined there; Leontief nests accept zero prices).
+    pub fn evaluate(&self, p: &[f64], z: &[f64], st: &mut TreeState) -> Result<(), usize> {
+        // E1, E2: relative prices.
+        for l in 0..self.leaf_elem.len() {
+            let t = self.tax_rate(l, z);
+            let r = p[self.commodity[l]] * (1.0 + self.sign[l] * t) / self.ref_price[l];
+            st.r[l] = r;
+            st.pi[self.leaf_elem[l]] = r;
+        }
+        // E3, E4: price indices bottom-up. `acc` gathers Σ θ f(π_child) in `x` (reused as
+        // scratch before the forward sweep overwrites it).
+        for e in 0..self.parent.len() {
+            if self.leaf_of[e] == NONE {
+                st.x[e] = 0.0;
+            }
+        }
+        for e in (0..self.parent.len()).rev() {
+            if self.leaf_of[e] == NONE {
+                let s = self.sigma[e];
+                let acc = st.x[e];
+                st.pi[e] = if s == 0.0 {
+                    acc
+                } else if s == 1.0 {
+                    acc.exp()
+                } else {
+                    acc.powf(1.0 / (1.0 - s))
+                };
+            }
+            let pe = self.parent[e];
+            if pe == NONE || self.theta[e] == 0.0 {
+                continue;
+            }
+            let s = self.sigma[pe];
+            let pi = st.pi[e];
+            if s != 0.0 && !(pi > 0.0 && pi.is_finite()) {
+                return Err(self.first_leaf_under(e));
+            }
+            st.x[pe] += if s == 0.0 {
+                self.theta[e] * pi
+            } else if s == 1.0 {
+                self.theta[e] * pi.ln()
+            } else {
+                self.theta[e] * pi.powf(1.0 - s)
+            };
+        }
+        // E7: quantity indices and edge derivatives top-down.
+        for e in 0..self.parent.len() {
+            let pe = self.parent[e];
+            if pe == NONE {
+                st.x[e] = 1.0;
+                st.edge[e] = 1.0;
+                continue;
+            }
+            let s = self.sigma[pe];
+            let ratio = if s == 0.0 || self.theta[e] == 0.0 {
+                1.0
+            } else {
+                (st.pi[pe] / st.pi[e]).powf(s)
+            };
+            st.edge[e] = self.theta[e] * ratio;
+            st.x[e] = st.x[pe] * ratio;
+        }
+        Ok(())
+    }
+
+    fn first_leaf_under(&self, mut e: usize) -> usize {
+        while self.leaf_of[e] == NONE {
+            e += 1;
+        }
+        self.leaf_of[e]
+    }
+
+    /// Sensitivities of tree `t` to the relative price of its leaf `m` (E8): writes
+    /// dX_l/dr_m for every leaf l of the tree into `dx[l - leaves.start]` and returns
+    /// ∂π_root/∂r_m. `h` is scratch of the forest's element count, all zero on entry and on
+    /// return.
+    pub fn sensitivities(
+        &self,
+        t: usize,
+        m: usize,
+        st: &TreeState,
+        h: &mut [f64],
+        dx: &mut [f64],
+    ) -> f64 {
+        let tree = &self.trees[t];
+        // h[e] = ∂ln π_e/∂r_m along the path from m to the root; zero elsewhere.
+        let mut e = self.leaf_elem[m];
+        let rm = st.r[m];
+        h[e] = if rm != 0.0 { 1.0 / rm } else { 0.0 };
+        let mut g = 1.0;
+        while self.parent[e] != NONE {
+            g *= st.edge[e];
+            let p = self.parent[e];
+            h[p] = if st.pi[p] != 0.0 { g / st.pi[p] } else { 0.0 };
+            e = p;
+        }
+        // d ln X_l/dr_m = Σ over edges (n, c) on l's path of σ_n (h_n − h_c). Terms with
+        // σ_n = 0 vanish and are skipped, so zero prices under Leontief nests never divide.
+        for l in tree.leaves.clone() {
+            let mut s = 0.0;
+            let mut c = self.leaf_elem[l];
+            while self.parent[c] != NONE {
+                let n = self.parent[c];
+                if self.sigma[n] != 0.0 {
+                    s += self.sigma[n] * (h[n] - h[c]);
+                }
+                c = n;
+            }
+            dx[l - tree.leaves.start] = st.x[self.leaf_elem[l]] * s;
+        }
+        // Clear the path.
+        let mut e = self.leaf_elem[m];
+        loop {
+            h[e] = 0.0;
+            if self.parent[e] == NONE {
+                break;
+            }
+            e = self.parent[e];
+        }
+        g
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A two-level tree: top σ_top over (leaf a, nest{σ_sub}(leaf b, leaf c)).
+    fn two_level(sigma_top: f64, sigma_sub: f64) -> Forest {
+        let mut f = Forest::default();
+        f.begin_tree();
+        let root = f.push_node(NONE, sigma_top);
+        f.push_leaf(root, 0, 2.0, 1.0, 1.0, None);
+        let sub = f.push_node(root, sigma_sub);
+        f.push_leaf(sub, 1, 1.0, 1.0, 1.0, None);
+        f.push_leaf(sub, 2, 3.5, 2.0, 1.0, None);
+        f.end_tree().unwrap();
+        f
+    }
+
+    fn price_index(f: &Forest, p: &[f64]) -> (f64, Vec<f64>) {
+        let mut st = f.structural_state();
+        f.evaluate(p, &[], &mut st).unwrap();
+        let x = f.leaf_elem.iter().map(|&e| st.x[e]).collect();
+        (st.pi[0], x)
+    }
+
+    #[test]
+    fn shares_and_benchmark_index() {
+        let f = two_level(0.5, 2.0);
+        assert_eq!(f.trees[0].value, 10.0);
+        assert!((f.theta[1] - 0.2).abs() < 1e-15);
+        let (pi, x) = price_index(&f, &[1.0, 1.0, 2.0]);
+        assert!((pi - 1.0).abs() < 1e-14);
+        assert!(x.iter().all(|v| (v - 1.0).abs() < 1e-14));
+    }
+
+    #[test]
+    fn limits_match_closed_forms() {
+        // σ = 1 everywhere: Cobb–Douglas, π = Π r^θ with θ the value shares of the total
+        // (0.2, 0.1, 0.7).
+        let f = two_level(1.0, 1.0);
+        let p = [1.3, 0.7, 2.0 * 1.1];
+        let (pi, _) = price_index(&f, &p);
+        let expect = 1.3f64.powf(0.2) * 0.7f64.powf(0.1) * 1.1f64.powf(0.7);
+        assert!((pi - expect).abs() < 1e-14);
+        // σ = 0 everywhere: Leontief, π = Σ θ r, and zero prices are accepted.
+        let f = two_level(0.0, 0.0);
+        let (pi, x) = price_index(&f, &[0.0, 0.7, 2.2]);
+        assert!((pi - (0.1 * 0.7 + 0.7 * 1.1)).abs() < 1e-14);
+        assert!(x.iter().all(|v| *v == 1.0));
+    }
+
+    #[test]
+    fn ces_rejects_zero_price() {
+        let f = two_level(0.5, 2.0);
+        let mut st = f.structural_state();
+        assert_eq!(f.evaluate(&[1.0, 0.0, 1.0], &[], &mut st), Err(1));
+    }
+
+    #[test]
+    fn shephard_quantities_are_price_index_derivatives() {
+        // ∂π_root/∂r_l = θ-path product · X_l, checked by central differences.
+        let f = two_level(0.5, 2.0);
+        let p = [1.2, 0.8, 2.5];
+        let mut h = vec![0.0; f.parent.len()];
+        let mut dx = vec![0.0; 3];
+        let mut st = f.structural_state();
+        f.evaluate(&p, &[], &mut st).unwrap();
+        for m in 0..3 {
+            let g = f.sensitivities(0, m, &st, &mut h, &mut dx);
+            let step = 1e-6;
+            let mut pp = p;
+            pp[m] += step * f.ref_price[m];
+            let (up, xu) = price_index(&f, &pp);
+            pp[m] -= 2.0 * step * f.ref_price[m];
+            let (dn, xd) = price_index(&f, &pp);
+            assert!((g - (up - dn) / (2.0 * step)).abs() < 1e-8, "leaf {m}");
+            for l in 0..3 {
+                let fd = (xu[l] - xd[l]) / (2.0 * step);
+                assert!(
+                    (dx[l] - fd).abs() < 1e-7,
+                    "dX_{l}/dr_{m}: {} vs {fd}",
+                    dx[l]
+                );
+            }
+            assert!(h.iter().all(|v| *v == 0.0));
+        }
+    }
+}
