@@ -76,6 +76,8 @@ pub struct Model {
     pub(crate) commodities: Vec<String>,
     pub(crate) commodity_price: Vec<f64>,
     pub(crate) sectors: Vec<String>,
+    /// Activity level of each sector at the benchmark (E20).
+    pub(crate) benchmark_level: Vec<f64>,
     pub(crate) consumers: Vec<String>,
     pub(crate) aux_names: Vec<String>,
     pub(crate) forest: Forest,
@@ -371,6 +373,12 @@ impl Model {
         }
         let commodities: Vec<String> = spec.commodities.iter().map(|c| c.name.clone()).collect();
         let sectors: Vec<String> = spec.sectors.iter().map(|s| s.name.clone()).collect();
+        for s in &spec.sectors {
+            check_quantity(s.benchmark_level, || {
+                format!("benchmark level of sector `{}`", s.name)
+            })?;
+        }
+        let benchmark_level: Vec<f64> = spec.sectors.iter().map(|s| s.benchmark_level).collect();
         let consumers: Vec<String> = spec.consumers.iter().map(|c| c.name.clone()).collect();
         let aux_names: Vec<String> = spec.auxiliaries.iter().map(|a| a.name.clone()).collect();
         let commodity_price: Vec<f64> =
@@ -569,6 +577,7 @@ impl Model {
             numeraire,
             numeraire_value,
             benchmark_income,
+            benchmark_level,
             scale,
             last: None,
         })
@@ -657,7 +666,7 @@ impl Model {
     /// The benchmark point (E20): Y = 1, p = p̄, M = benchmark expenditure, z = start.
     pub fn benchmark_point(&self) -> Vec<f64> {
         let mut x = Vec::with_capacity(self.dim());
-        x.extend(std::iter::repeat_n(1.0, self.sectors.len()));
+        x.extend_from_slice(&self.benchmark_level);
         x.extend_from_slice(&self.commodity_price);
         x.extend_from_slice(&self.benchmark_income);
         x.extend(self.aux.iter().map(|a| a.start));
@@ -1154,7 +1163,14 @@ impl Model {
             }
         };
         for (j, s) in self.sectors.iter().enumerate() {
-            report("zero profit", s, f[self.activity_index(j)]);
+            // An idle sector may lose money at benchmark prices (complementarity), not earn it.
+            let margin = f[self.activity_index(j)];
+            let amount = if self.benchmark_level[j] == 0.0 {
+                margin.min(0.0)
+            } else {
+                margin
+            };
+            report("zero profit", s, amount);
         }
         for (i, c) in self.commodities.iter().enumerate() {
             report("market clearance", c, f[self.price_index(i)]);

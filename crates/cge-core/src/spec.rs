@@ -74,6 +74,11 @@ pub struct SectorSpec {
     pub outputs: OutputSpec,
     /// Inputs per unit of activity, as a nest tree.
     pub inputs: NestSpec,
+    /// Activity level at the benchmark (default 1). Zero declares a sector idle in the benchmark
+    /// — a trade route not used, a technology not adopted — whose unit cost may exceed its unit
+    /// revenue there (MPSGE's `.L = 0` start for an activity).
+    #[serde(default = "one", skip_serializing_if = "is_one")]
+    pub benchmark_level: f64,
 }
 
 /// A sector's outputs, joined by a constant-elasticity-of-transformation frontier.
@@ -702,7 +707,14 @@ impl SectorSpec {
                 items: Vec::new(),
             },
             inputs: NestSpec::new(0.0),
+            benchmark_level: 1.0,
         }
+    }
+
+    /// Sets the activity level at the benchmark (0 for a sector idle in the benchmark).
+    pub fn benchmark_level(mut self, level: f64) -> Self {
+        self.benchmark_level = level;
+        self
     }
 
     /// Sets the top-level elasticity of substitution of the inputs.

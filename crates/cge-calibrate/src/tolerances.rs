@@ -1,0 +1,27 @@
+//! Every numerical tolerance of the crate, in one place.
+
+/// Relative tolerance to which a closed-form figure (Clemens' two-region example, the
+/// Harberger triangle) must match its exact value: these are arithmetic, not estimates, so
+/// only round-off may separate them.
+pub const CLOSED_FORM_RELATIVE: f64 = 1e-9;
+
+/// Relative half-width of the band around a published world real-income gain (World Bank
+/// 2006; Anderson, Martin & van der Mensbrugghe 2006; Walmsley & Winters 2005).
+pub const WORLD_GAIN_BAND: f64 = 0.15;
+
+/// Relative half-width of the band around a published group split of a World Bank LINKAGE
+/// result (new migrants, natives, earlier migrants, developing residents, high-income trade
+/// gain); the computed value must also have the published sign.
+pub const GROUP_SPLIT_BAND: f64 = 0.35;
+
+/// Relative half-width of the band around the developing countries' gain from full
+/// merchandise trade liberalization (86 bn).
+pub const DEVELOPING_TRADE_BAND: f64 = 0.25;
+
+/// Relative half-width of the band around the welfare value of a transfer (aid, debt relief):
+/// it differs from face value only by a terms-of-trade effect.
+pub const TRANSFER_BAND: f64 = 0.10;
+
+/// Relative half-width of the band around Pritchett's (2006) gain to citizens of poor
+/// countries (305 bn = new migrants + developing residents).
+pub const POOR_CITIZENS_BAND: f64 = 0.15;
