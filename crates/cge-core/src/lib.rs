@@ -49,6 +49,7 @@
 #![warn(missing_docs)]
 
 mod error;
+pub mod families;
 mod model;
 mod results;
 mod spec;

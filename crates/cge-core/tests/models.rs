@@ -10,6 +10,11 @@ use cge_core::{
 };
 use cge_solver::{Options, Problem};
 
+#[path = "models/hos.rs"]
+mod hos;
+#[path = "models/mobility.rs"]
+mod mobility;
+
 /// A balanced model exercising every feature: nests three levels deep with σ ∈ {0, 0.5, 1, 2},
 /// a CET output pair, input, output and demand taxes, an endogenous tax (TAU, fixed real
 /// government budget), a scaled endowment (unemployment U under a wage floor), a transfer, an

@@ -1,0 +1,1 @@
+//! Heckscher–Ohlin–Samuelson model families (under construction).

@@ -1,0 +1,1 @@
+//! Factor-mobility model families (under construction).
