@@ -237,7 +237,7 @@ pub fn find_group(
 
 /// Admissible values of a numeric column.
 #[derive(Clone, Copy)]
-enum Range {
+pub(crate) enum Range {
     Positive,
     Fraction,
     AtLeastOne,
@@ -263,7 +263,7 @@ impl Range {
 }
 
 /// One data line, split into fields, with what an error message needs.
-struct Row<'a> {
+pub(crate) struct Row<'a> {
     file: &'a str,
     line: usize,
     header: &'a [&'a str],
@@ -271,7 +271,7 @@ struct Row<'a> {
 }
 
 impl Row<'_> {
-    fn text(&self, i: usize) -> &str {
+    pub(crate) fn text(&self, i: usize) -> &str {
         self.fields[i]
     }
 
@@ -285,13 +285,13 @@ impl Row<'_> {
         }
     }
 
-    fn integer<T: std::str::FromStr>(&self, i: usize) -> Result<T, CalibrateError> {
+    pub(crate) fn integer<T: std::str::FromStr>(&self, i: usize) -> Result<T, CalibrateError> {
         self.fields[i]
             .parse()
             .map_err(|_| self.parse_error(i, "an integer"))
     }
 
-    fn number(&self, i: usize, range: Range) -> Result<f64, CalibrateError> {
+    pub(crate) fn number(&self, i: usize, range: Range) -> Result<f64, CalibrateError> {
         let x: f64 = self.fields[i]
             .parse()
             .map_err(|_| self.parse_error(i, "a number"))?;
@@ -311,7 +311,7 @@ impl Row<'_> {
 
 /// Checks the header and yields the data lines split on commas; blank lines are skipped, a
 /// byte-order mark and Windows line ends are tolerated.
-fn rows<'a>(
+pub(crate) fn rows<'a>(
     file: &'a str,
     text: &'a str,
     header: &'a [&'a str],

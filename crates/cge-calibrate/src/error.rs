@@ -85,4 +85,31 @@ pub enum CalibrateError {
         /// The admissible range, in words.
         expected: &'static str,
     },
+    /// A model parameter outside its admissible range.
+    #[error("parameter `{name}` = {value}: expected a number in [{low}, {high}]")]
+    ParameterOutOfRange {
+        /// The parameter's name.
+        name: &'static str,
+        /// The value given.
+        value: f64,
+        /// Smallest admissible value.
+        low: f64,
+        /// Largest admissible value.
+        high: f64,
+    },
+    /// Benchmark data that cannot balance.
+    #[error("the benchmark cannot balance: {what}")]
+    Unbalanceable {
+        /// What is wrong.
+        what: String,
+    },
+    /// The parameter fit failed.
+    #[error("the parameter fit failed: {what}")]
+    Fit {
+        /// The optimizer's message.
+        what: String,
+    },
+    /// An error of the model algebra or the solver, while building or solving a model.
+    #[error(transparent)]
+    Model(#[from] cge_core::CoreError),
 }

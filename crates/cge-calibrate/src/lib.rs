@@ -43,7 +43,9 @@
 pub mod closed_forms;
 pub mod data;
 mod error;
+pub mod fit;
 pub mod reproduce;
 pub mod tolerances;
+pub mod world;
 
 pub use error::CalibrateError;

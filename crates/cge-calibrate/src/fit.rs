@@ -1,0 +1,243 @@
+//! Minimum-distance fit of the world model's free parameters — the ones the literature does not
+//! pin down — to some published figures, which are then reported as calibration targets; every
+//! other figure is a prediction.
+//!
+//! The fit minimizes Σ_k ((computed_k − published_k) / published_k)² over the free parameters
+//! with argmin's Nelder–Mead simplex (Nelder & Mead 1965), each evaluation solving the model.
+//! Parameters are kept inside their admissible ranges by a smooth change of variables
+//! (a logistic map of an unconstrained value onto the range), so the simplex never leaves it.
+
+use argmin::core::{CostFunction, Executor, State};
+use argmin::solver::neldermead::NelderMead;
+use serde::{Deserialize, Serialize};
+
+use crate::error::CalibrateError;
+use crate::world::{migration, MigrationOutcome, WorldData, WorldParameters};
+
+/// A free parameter: which one, and the range it may take.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct FreeParameter {
+    /// The parameter's name in [`WorldParameters`].
+    pub name: &'static str,
+    /// Smallest admissible value.
+    pub low: f64,
+    /// Largest admissible value.
+    pub high: f64,
+}
+
+/// The migration scenario's free parameters and the ranges searched: migrants' relative wage
+/// ω, the remittance share ρ, and the native–migrant elasticity σ_m.
+pub const MIGRATION_FREE: [FreeParameter; 3] = [
+    FreeParameter {
+        name: "migrant_relative_wage",
+        low: 0.2,
+        high: 0.9,
+    },
+    FreeParameter {
+        name: "remittance_share",
+        low: 0.05,
+        high: 0.5,
+    },
+    FreeParameter {
+        name: "sigma_migrants",
+        low: 0.5,
+        high: 30.0,
+    },
+];
+
+/// A published figure the fit aims at.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Target {
+    /// The figure's id in the reproduction report.
+    pub id: &'static str,
+    /// The published value.
+    pub published: f64,
+}
+
+/// The migration scenario's targets: the World Bank (2006) gains of the three groups whose
+/// incomes the free parameters govern most directly. The high-income natives' gain and the world
+/// total are predictions.
+pub const MIGRATION_TARGETS: [Target; 3] = [
+    Target {
+        id: "gep2006.new_migrants",
+        published: 162.0,
+    },
+    Target {
+        id: "gep2006.earlier_migrants",
+        published: -88.0,
+    },
+    Target {
+        id: "gep2006.developing_residents",
+        published: 143.0,
+    },
+];
+
+fn target_value(outcome: &MigrationOutcome, id: &str) -> f64 {
+    match id {
+        "gep2006.new_migrants" => outcome.new_migrants,
+        "gep2006.earlier_migrants" => outcome.earlier_migrants,
+        "gep2006.developing_residents" => outcome.developing_residents,
+        "gep2006.hic_natives" => outcome.hic_natives,
+        _ => outcome.world,
+    }
+}
+
+fn set(p: &mut WorldParameters, name: &str, value: f64) {
+    match name {
+        "migrant_relative_wage" => p.migrant_relative_wage = value,
+        "remittance_share" => p.remittance_share = value,
+        "sigma_migrants" => p.sigma_migrants = value,
+        _ => {}
+    }
+}
+
+fn get(p: &WorldParameters, name: &str) -> f64 {
+    match name {
+        "migrant_relative_wage" => p.migrant_relative_wage,
+        "remittance_share" => p.remittance_share,
+        "sigma_migrants" => p.sigma_migrants,
+        _ => f64::NAN,
+    }
+}
+
+/// Logistic map of an unconstrained u onto (low, high).
+fn to_range(u: f64, f: &FreeParameter) -> f64 {
+    f.low + (f.high - f.low) / (1.0 + (-u).exp())
+}
+
+/// Inverse of [`to_range`].
+fn from_range(v: f64, f: &FreeParameter) -> f64 {
+    let s = ((v - f.low) / (f.high - f.low)).clamp(1e-9, 1.0 - 1e-9);
+    (s / (1.0 - s)).ln()
+}
+
+/// The result of a fit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FitReport {
+    /// The parameters with the fitted values in place.
+    pub parameters: WorldParameters,
+    /// The fitted values, by parameter name.
+    pub fitted: Vec<(String, f64)>,
+    /// The targets with their computed values at the optimum.
+    pub targets: Vec<(String, f64, f64)>,
+    /// The objective at the optimum (sum of squared relative gaps).
+    pub objective: f64,
+    /// Nelder–Mead iterations.
+    pub iterations: u64,
+}
+
+struct MigrationFit<'a> {
+    data: &'a WorldData,
+    base: &'a WorldParameters,
+}
+
+impl MigrationFit<'_> {
+    fn parameters(&self, u: &[f64]) -> WorldParameters {
+        let mut p = self.base.clone();
+        for (f, &ui) in MIGRATION_FREE.iter().zip(u) {
+            set(&mut p, f.name, to_range(ui, f));
+        }
+        p
+    }
+}
+
+impl CostFunction for MigrationFit<'_> {
+    type Param = Vec<f64>;
+    type Output = f64;
+
+    fn cost(&self, u: &Self::Param) -> Result<f64, argmin::core::Error> {
+        let p = self.parameters(u);
+        // A point where the model cannot be solved is a bad point for the simplex, not a
+        // failure of the fit.
+        let Ok(outcome) = migration(self.data, &p) else {
+            return Ok(1e6);
+        };
+        Ok(MIGRATION_TARGETS
+            .iter()
+            .map(|t| ((target_value(&outcome, t.id) - t.published) / t.published).powi(2))
+            .sum())
+    }
+}
+
+/// Fits the migration scenario's free parameters ([`MIGRATION_FREE`]) to
+/// [`MIGRATION_TARGETS`], starting from `base`'s values.
+///
+/// # Errors
+/// [`CalibrateError::Fit`] if the optimizer fails; model errors at the optimum.
+pub fn fit_migration(
+    data: &WorldData,
+    base: &WorldParameters,
+) -> Result<FitReport, CalibrateError> {
+    let problem = MigrationFit { data, base };
+    let start: Vec<f64> = MIGRATION_FREE
+        .iter()
+        .map(|f| from_range(get(base, f.name), f))
+        .collect();
+    // Initial simplex: the start and one vertex displaced along each coordinate.
+    let mut simplex = vec![start.clone()];
+    for i in 0..start.len() {
+        let mut v = start.clone();
+        v[i] += 0.5;
+        simplex.push(v);
+    }
+    let fit_error = |e: argmin::core::Error| CalibrateError::Fit {
+        what: e.to_string(),
+    };
+    let solver = NelderMead::new(simplex)
+        .with_sd_tolerance(1e-10)
+        .map_err(fit_error)?;
+    let result = Executor::new(problem, solver)
+        .configure(|state| state.max_iters(400))
+        .run()
+        .map_err(fit_error)?;
+    let state = result.state();
+    let best = state.get_best_param().cloned().unwrap_or(start);
+    let iterations = state.get_iter();
+    let objective = state.get_best_cost();
+    let problem = MigrationFit { data, base };
+    let parameters = problem.parameters(&best);
+    let outcome = migration(data, &parameters)?;
+    Ok(FitReport {
+        fitted: MIGRATION_FREE
+            .iter()
+            .map(|f| (f.name.to_string(), get(&parameters, f.name)))
+            .collect(),
+        targets: MIGRATION_TARGETS
+            .iter()
+            .map(|t| (t.id.to_string(), t.published, target_value(&outcome, t.id)))
+            .collect(),
+        parameters,
+        objective,
+        iterations,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn range_maps_are_inverse() {
+        for f in MIGRATION_FREE {
+            for v in [
+                f.low + 0.01 * (f.high - f.low),
+                0.5 * (f.low + f.high),
+                f.high - 1e-3,
+            ] {
+                approx::assert_relative_eq!(
+                    to_range(from_range(v, &f), &f),
+                    v,
+                    max_relative = 1e-9
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn print_fit() {
+        let data = WorldData::load().unwrap();
+        let report = fit_migration(&data, &WorldParameters::default()).unwrap();
+        println!("{report:#?}");
+        println!("{:?}", migration(&data, &report.parameters).unwrap());
+    }
+}

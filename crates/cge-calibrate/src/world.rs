@@ -1,0 +1,690 @@
+//! The calibrated world model behind the headline reproductions: two regions (high income,
+//! developing) projected from 2001 data to a horizon year, with merchandise traded as
+//! Armington varieties under import tariffs, non-traded services, capital and labour, migrants
+//! as a distinct labour type in the high-income region, and consumers by group: high-income
+//! natives, earlier migrants, new migrants, developing-country residents.
+//!
+//! Data flow: [`WorldData`] (shipped extracts) → [`Baseline::project`] (the horizon year) →
+//! [`build`] (a balanced benchmark as a `cge-core` [`ModelSpec`]) → scenarios
+//! ([`migration`], [`trade_liberalization`], [`transfer`]) solved by `cge-solver`.
+//!
+//! # The benchmark (all values in US$ bn at 2001 prices, every price 1)
+//!
+//! For each region r with GDP Y_r and labour share λ_r (PWT `labsh`):
+//! - value added of merchandise and services: Y_r·μ_r and Y_r·(1 − μ_r), each produced by a
+//!   CES (σ_va) of capital (1 − λ_r) and labour λ_r; in the high-income region labour is a CES
+//!   (σ_m) of native labour and migrant labour;
+//! - imports of the other region's merchandise m_r, taxed at the tariff t_r with the revenue to
+//!   the region's resident consumer; the Armington composite is a CES (σ_A) of the domestic
+//!   and imported varieties;
+//! - consumption in each region is Cobb–Douglas over the Armington composite and services;
+//! - the developing region's imports from the high-income region are data
+//!   ([`WorldParameters::dev_imports_share`]); the high-income region's imports follow from
+//!   the balance of payments, so that remittances finance part of the developing region's
+//!   imports.
+//!
+//! Earlier migrants supply a share of the high-income labour force at a relative wage ω of a
+//! native's (the value of migrant labour is ω·w̄·persons); they remit a share ρ of their
+//! income to developing-country residents. New migrants are a consumer endowed at the
+//! benchmark with developing-country labour; the migration shock moves their endowment to
+//! migrant labour in the host, at the same relative wage ω, and starts their remittances.
+//! Every consumer living in the high-income region buys its consumption good, whose price is
+//! the numeraire: welfare is in US$ bn of 2001 high-income consumption. New migrants' welfare
+//! is measured with the same host consumption bundle before and after moving, so their
+//! equivalent variation is the change in their real income in dollars — the measure of the
+//! World Bank (2006) study.
+
+use cge_core::{ConsumerSpec, Flow, Model, ModelSpec, NestSpec, Results, SectorSpec};
+use cge_solver::Options;
+use serde::{Deserialize, Serialize};
+
+use crate::data::{rows, Range, PWT_INCOME_GROUPS_CSV};
+use crate::error::CalibrateError;
+
+/// File name of the world-model inputs, as used in error messages.
+pub const WORLD_INPUTS_FILE: &str = "world_model_inputs.csv";
+
+/// GDP 2001 (WDI, current US$), PWT employment and real GDP 2001 and 2019 by income group
+/// (FY2006 high-income list), derived by `data/derive/extract_world.py`.
+pub const WORLD_INPUTS_CSV: &str = include_str!("../../../data/world_model_inputs.csv");
+
+const WORLD_INPUTS_HEADER: [&str; 9] = [
+    "group",
+    "countries",
+    "gdp_2001_usd",
+    "emp_2001",
+    "emp_2019",
+    "rgdpna_2001",
+    "rgdpna_2019",
+    "growth_gdp",
+    "growth_emp",
+];
+
+/// Base-year data of one region.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct RegionData {
+    /// GDP in 2001 [US$ bn, current = 2001 prices] (WDI NY.GDP.MKTP.CD, summed over the group).
+    pub gdp_2001: f64,
+    /// Persons engaged in 2001 [million] (PWT 10.01 `emp`).
+    pub employment_2001: f64,
+    /// Average annual growth of real GDP 2001–2019 [fraction] (PWT `rgdpna`).
+    pub growth_gdp: f64,
+    /// Average annual growth of persons engaged 2001–2019 [fraction] (PWT `emp`).
+    pub growth_employment: f64,
+    /// Labour share of GDP in 2001 [fraction] (PWT `labsh`, GDP-weighted).
+    pub labour_share: f64,
+}
+
+/// Base-year data of both regions.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct WorldData {
+    /// High-income economies (World Bank FY2006 list).
+    pub high_income: RegionData,
+    /// Low- and middle-income economies.
+    pub developing: RegionData,
+}
+
+impl WorldData {
+    /// The shipped data (`data/world_model_inputs.csv`, `data/pwt_2001_by_income_group.csv`).
+    ///
+    /// # Errors
+    /// [`CalibrateError`] naming the file, line and column of a malformed or missing value.
+    pub fn load() -> Result<Self, CalibrateError> {
+        Self::parse(WORLD_INPUTS_CSV, PWT_INCOME_GROUPS_CSV)
+    }
+
+    /// Parses the two extracts from text.
+    ///
+    /// # Errors
+    /// As [`WorldData::load`].
+    pub fn parse(world_inputs: &str, pwt_groups: &str) -> Result<Self, CalibrateError> {
+        let mut found: [Option<RegionData>; 2] = [None, None];
+        let labour_shares =
+            crate::data::parse_pwt_income_groups(crate::data::PWT_INCOME_GROUPS_FILE, pwt_groups)?;
+        for row in rows(WORLD_INPUTS_FILE, world_inputs, &WORLD_INPUTS_HEADER)? {
+            let row = row?;
+            let (slot, group) = match row.text(0) {
+                "high_income" => (0, crate::data::IncomeGroup::HighIncome),
+                "low_middle_income" => (1, crate::data::IncomeGroup::LowMiddleIncome),
+                _ => continue,
+            };
+            let pwt = crate::data::find_group(&labour_shares, group)?;
+            found[slot] = Some(RegionData {
+                gdp_2001: row.number(2, Range::Positive)? / 1e9,
+                employment_2001: row.number(3, Range::Positive)?,
+                growth_gdp: row.number(7, Range::Fraction)?,
+                growth_employment: row.number(8, Range::Fraction)?,
+                labour_share: pwt.labsh_rgdpo_weighted,
+            });
+        }
+        let missing = |what: &str| CalibrateError::Missing {
+            file: WORLD_INPUTS_FILE.to_owned(),
+            what: format!("group {what}"),
+        };
+        Ok(Self {
+            high_income: found[0].ok_or_else(|| missing("high_income"))?,
+            developing: found[1].ok_or_else(|| missing("low_middle_income"))?,
+        })
+    }
+}
+
+/// The parameters of the world model, each with its source. Defaults are the central values;
+/// [`WorldParameters::ranges`] gives the published ranges used in the sensitivity analysis.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WorldParameters {
+    /// Share of merchandise (agriculture and industry) in high-income value added, 2001
+    /// [fraction]. World Bank WDI 2003, NV.AGR.TOTL.ZS + NV.IND.TOTL.ZS, high income: 2 + 27.
+    pub merchandise_share_hic: f64,
+    /// The same for developing countries [fraction]. WDI 2003, low & middle income: 12 + 35.
+    pub merchandise_share_dev: f64,
+    /// Developing countries' merchandise imports from high-income countries in 2001, as a
+    /// fraction of developing GDP. WTO, International Trade Statistics 2002, network of world
+    /// merchandise trade: about US$0.8 tn of imports from developed economies against a GDP of
+    /// US$6.8 tn (approximate).
+    pub dev_imports_share: f64,
+    /// Trade-weighted applied tariff of high-income countries on merchandise from developing
+    /// countries, 2001 [fraction]. Anderson, Martin & van der Mensbrugghe (2006), GTAP 6
+    /// protection data as summarized there: about 3% (agriculture far higher, manufactures
+    /// lower).
+    pub tariff_hic: f64,
+    /// Trade-weighted applied tariff of developing countries on merchandise from high-income
+    /// countries, 2001 [fraction]. Same source: about 10%.
+    pub tariff_dev: f64,
+    /// Armington elasticity between domestic and imported merchandise. GTAP 6 values for
+    /// merchandise lie between 2 and 5 (Hertel et al. 2007); LINKAGE uses higher long-run
+    /// values.
+    pub sigma_armington: f64,
+    /// Elasticity of substitution between capital and labour (Cobb–Douglas = 1).
+    pub sigma_value_added: f64,
+    /// Elasticity of substitution between native and migrant labour in the host. Ottaviano &
+    /// Peri (2012) estimate about 20 within skill cells; between the broad groups of this
+    /// model, lower values apply. Fitted to the published split (see `docs/reproductions.md`).
+    pub sigma_migrants: f64,
+    /// Migrants' earnings relative to a native worker's, ω. Fitted.
+    pub migrant_relative_wage: f64,
+    /// Share ρ of migrants' income remitted to developing-country residents. World Bank (2006),
+    /// GEP 2006 ch. 4: recorded remittances to developing countries of about US$85 bn in 2001,
+    /// set against migrants' earnings in this benchmark, give about 0.1.
+    pub remittance_share: f64,
+    /// Earlier migrants from developing countries as a share of the high-income labour force.
+    /// OECD Database on Immigrants in OECD Countries (2000 census round): about 7% of the
+    /// labour force born in non-high-income countries (approximate).
+    pub earlier_migrant_share: f64,
+    /// The migration shock: new migrants as a share of the high-income labour force in the
+    /// horizon year (World Bank 2006: 3%).
+    pub migration_increase: f64,
+    /// Horizon of the migration scenario (World Bank 2006: 2025).
+    pub migration_horizon: i32,
+    /// Horizon of the trade scenario (Anderson, Martin & van der Mensbrugghe 2006: 2015).
+    pub trade_horizon: i32,
+    /// Foreign aid, US$ bn a year (Pritchett 2006: 70).
+    pub aid: f64,
+    /// Debt relief, US$ bn a year of debt service saved (Pritchett 2006: 3).
+    pub debt_relief: f64,
+}
+
+impl Default for WorldParameters {
+    fn default() -> Self {
+        Self {
+            merchandise_share_hic: 0.29,
+            merchandise_share_dev: 0.47,
+            dev_imports_share: 0.12,
+            tariff_hic: 0.03,
+            tariff_dev: 0.10,
+            sigma_armington: 4.0,
+            sigma_value_added: 1.0,
+            sigma_migrants: 3.0,
+            migrant_relative_wage: 0.35,
+            remittance_share: 0.10,
+            earlier_migrant_share: 0.07,
+            migration_increase: 0.03,
+            migration_horizon: 2025,
+            trade_horizon: 2015,
+            aid: 70.0,
+            debt_relief: 3.0,
+        }
+    }
+}
+
+/// The base year of the data.
+pub const BASE_YEAR: i32 = 2001;
+
+impl WorldParameters {
+    /// Checks every parameter's range.
+    ///
+    /// # Errors
+    /// [`CalibrateError::InvalidParameter`] naming the parameter and its value.
+    pub fn validate(&self) -> Result<(), CalibrateError> {
+        let check = |name: &'static str, value: f64, low: f64, high: f64| {
+            if value.is_finite() && value >= low && value <= high {
+                Ok(())
+            } else {
+                Err(CalibrateError::ParameterOutOfRange {
+                    name,
+                    value,
+                    low,
+                    high,
+                })
+            }
+        };
+        check(
+            "merchandise_share_hic",
+            self.merchandise_share_hic,
+            0.01,
+            0.99,
+        )?;
+        check(
+            "merchandise_share_dev",
+            self.merchandise_share_dev,
+            0.01,
+            0.99,
+        )?;
+        check("dev_imports_share", self.dev_imports_share, 0.0, 0.9)?;
+        check("tariff_hic", self.tariff_hic, 0.0, 5.0)?;
+        check("tariff_dev", self.tariff_dev, 0.0, 5.0)?;
+        check("sigma_armington", self.sigma_armington, 0.1, 50.0)?;
+        check("sigma_value_added", self.sigma_value_added, 0.0, 10.0)?;
+        check("sigma_migrants", self.sigma_migrants, 0.05, 100.0)?;
+        check(
+            "migrant_relative_wage",
+            self.migrant_relative_wage,
+            0.01,
+            2.0,
+        )?;
+        check("remittance_share", self.remittance_share, 0.0, 0.9)?;
+        check(
+            "earlier_migrant_share",
+            self.earlier_migrant_share,
+            0.001,
+            0.5,
+        )?;
+        check("migration_increase", self.migration_increase, 0.0, 0.5)?;
+        check("aid", self.aid, 0.0, 1e4)?;
+        check("debt_relief", self.debt_relief, 0.0, 1e4)?;
+        for (name, year) in [
+            ("migration_horizon", self.migration_horizon),
+            ("trade_horizon", self.trade_horizon),
+        ] {
+            check(name, f64::from(year), f64::from(BASE_YEAR), 2100.0)?;
+        }
+        Ok(())
+    }
+}
+
+/// A region projected to the horizon year.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct RegionBaseline {
+    /// GDP [US$ bn at 2001 prices].
+    pub gdp: f64,
+    /// Persons engaged [million].
+    pub employment: f64,
+    /// Labour share of GDP [fraction].
+    pub labour_share: f64,
+}
+
+impl RegionBaseline {
+    /// Average labour income per worker [US$ thousand at 2001 prices].
+    pub fn wage(&self) -> f64 {
+        self.labour_share * self.gdp / self.employment
+    }
+}
+
+/// Both regions in the horizon year.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Baseline {
+    /// The horizon year.
+    pub year: i32,
+    /// High-income economies.
+    pub high_income: RegionBaseline,
+    /// Developing economies.
+    pub developing: RegionBaseline,
+}
+
+impl Baseline {
+    /// Projects the 2001 data to `year` with each region's average 2001–2019 growth of real GDP
+    /// and employment (PWT 10.01), holding labour shares at their 2001 values. Values stay in
+    /// 2001 prices: real growth applied to 2001 GDP at market exchange rates.
+    pub fn project(data: &WorldData, year: i32) -> Self {
+        let years = f64::from(year - BASE_YEAR);
+        let project = |r: &RegionData| RegionBaseline {
+            gdp: r.gdp_2001 * (1.0 + r.growth_gdp).powf(years),
+            employment: r.employment_2001 * (1.0 + r.growth_employment).powf(years),
+            labour_share: r.labour_share,
+        };
+        Self {
+            year,
+            high_income: project(&data.high_income),
+            developing: project(&data.developing),
+        }
+    }
+
+    /// World GDP [US$ bn at 2001 prices].
+    pub fn world_gdp(&self) -> f64 {
+        self.high_income.gdp + self.developing.gdp
+    }
+}
+
+/// Names used in the model.
+pub mod names {
+    /// High-income native households (own high-income capital and native labour, receive
+    /// high-income tariff revenue, pay aid).
+    pub const HIC_NATIVES: &str = "hic_natives";
+    /// Migrants in the high-income region at the benchmark.
+    pub const EARLIER_MIGRANTS: &str = "earlier_migrants";
+    /// The new migrants of the shock (at home at the benchmark).
+    pub const NEW_MIGRANTS: &str = "new_migrants";
+    /// Residents of developing countries (own developing capital and the labour of those who
+    /// stay, receive tariff revenue, remittances and aid).
+    pub const DEVELOPING_RESIDENTS: &str = "developing_residents";
+    /// Migrant labour in the high-income region [US$ bn of benchmark earnings].
+    pub const MIGRANT_LABOUR: &str = "L_MIG";
+    /// The high-income consumption good (the numeraire).
+    pub const HIC_CONSUMPTION: &str = "C_HIC";
+}
+
+use names::*;
+
+/// The two regions with their suffix in commodity and sector names.
+const REGIONS: [&str; 2] = ["HIC", "DEV"];
+
+/// Builds the balanced benchmark of `baseline` as a model specification. With
+/// `with_new_migrants`, the new migrants of the shock are a consumer of their own (endowed with
+/// developing-country labour); without, they stay among developing residents.
+///
+/// # Errors
+/// [`CalibrateError::InvalidParameter`] for parameters out of range, or a benchmark that
+/// cannot balance (negative domestic sales).
+pub fn build(
+    baseline: &Baseline,
+    p: &WorldParameters,
+    with_new_migrants: bool,
+) -> Result<ModelSpec, CalibrateError> {
+    p.validate()?;
+    let regions = [baseline.high_income, baseline.developing];
+    let merchandise = [p.merchandise_share_hic, p.merchandise_share_dev];
+    let tariffs = [p.tariff_hic, p.tariff_dev];
+    let consumer_of = [HIC_NATIVES, DEVELOPING_RESIDENTS];
+
+    // Labour: earlier migrants' share of high-income employment earn ω times a native's wage.
+    let hic = &baseline.high_income;
+    let dev = &baseline.developing;
+    let migrant_persons = p.earlier_migrant_share * hic.employment;
+    let native_persons = hic.employment - migrant_persons;
+    let hic_labour_income = hic.labour_share * hic.gdp;
+    let native_wage =
+        hic_labour_income / (native_persons + p.migrant_relative_wage * migrant_persons);
+    let earlier_income = p.migrant_relative_wage * native_wage * migrant_persons;
+    let new_persons = if with_new_migrants {
+        p.migration_increase * hic.employment
+    } else {
+        0.0
+    };
+    let new_income = new_persons * dev.wage();
+    let remittances = p.remittance_share * earlier_income;
+
+    // Trade: developing imports are data; high-income imports close the balance of payments
+    // (the developing region's spending exceeds its output by remittances and falls short of it
+    // by the new migrants' spending abroad).
+    let dev_imports = p.dev_imports_share * dev.gdp;
+    let hic_imports = dev_imports + new_income - remittances;
+    let imports = [hic_imports, dev_imports];
+    if hic_imports <= 0.0 {
+        return Err(CalibrateError::Unbalanceable {
+            what: format!("high-income imports {hic_imports:.1} bn are not positive"),
+        });
+    }
+
+    let mut spec = ModelSpec::new(format!("world {}", baseline.year));
+    for r in REGIONS {
+        spec = spec.commodities([
+            format!("M_{r}"),
+            format!("S_{r}"),
+            format!("A_{r}"),
+            format!("C_{r}"),
+            format!("K_{r}"),
+            format!("L_{r}"),
+        ]);
+    }
+    spec = spec.commodities([MIGRANT_LABOUR]);
+
+    for (k, r) in REGIONS.iter().enumerate() {
+        let region = &regions[k];
+        let other = REGIONS[1 - k];
+        let value_added = [
+            (format!("M_{r}"), region.gdp * merchandise[k]),
+            (format!("S_{r}"), region.gdp * (1.0 - merchandise[k])),
+        ];
+        for (good, va) in &value_added {
+            let labour = va * region.labour_share;
+            let capital = va - labour;
+            let labour_nest = if k == 0 {
+                // Native and migrant labour in the same proportions in both sectors.
+                let migrant = labour * earlier_income / hic_labour_income;
+                NestSpec::new(p.sigma_migrants)
+                    .named(format!("labour_{good}"))
+                    .input(format!("L_{r}"), labour - migrant)
+                    .input(MIGRANT_LABOUR, migrant)
+            } else {
+                NestSpec::new(1.0)
+                    .named(format!("labour_{good}"))
+                    .input(format!("L_{r}"), labour)
+            };
+            spec = spec.sector(
+                SectorSpec::new(format!("P{good}"))
+                    .output(good.clone(), *va)
+                    .elasticity(p.sigma_value_added)
+                    .input(format!("K_{r}"), capital)
+                    .input_nest(labour_nest),
+            );
+        }
+        // Armington composite: domestic sales plus imports at world prices times (1 + t).
+        let domestic = region.gdp * merchandise[k] - imports[1 - k];
+        if domestic <= 0.0 {
+            return Err(CalibrateError::Unbalanceable {
+                what: format!("exports of {other} to {r} exceed merchandise output: domestic sales {domestic:.1} bn"),
+            });
+        }
+        let gross_imports = imports[k] * (1.0 + tariffs[k]);
+        spec = spec.sector(
+            SectorSpec::new(format!("ARM_{r}"))
+                .output(format!("A_{r}"), domestic + gross_imports)
+                .elasticity(p.sigma_armington)
+                .input(format!("M_{r}"), domestic)
+                .input_flow(
+                    Flow::new(format!("M_{other}"), imports[k]).tax(tariffs[k], consumer_of[k]),
+                ),
+        );
+        // Consumption: Cobb–Douglas over the composite and services.
+        let services = region.gdp * (1.0 - merchandise[k]);
+        let merchandise_absorption = domestic + gross_imports;
+        spec = spec.sector(
+            SectorSpec::new(format!("CONS_{r}"))
+                .output(format!("C_{r}"), merchandise_absorption + services)
+                .elasticity(1.0)
+                .input(format!("A_{r}"), merchandise_absorption)
+                .input(format!("S_{r}"), services),
+        );
+    }
+
+    // Consumers. Income shares in cge-core are paid out of the payer's spending (model.md E16):
+    // a gross remittance fraction ρ is the share ρ/(1 − ρ) of what the migrant spends.
+    let share = p.remittance_share / (1.0 - p.remittance_share);
+    let hic_capital = hic.gdp * (1.0 - hic.labour_share);
+    let dev_capital = dev.gdp * (1.0 - dev.labour_share);
+    let tariff_revenue = [tariffs[0] * imports[0], tariffs[1] * imports[1]];
+    let natives_income = hic_capital + (hic_labour_income - earlier_income) + tariff_revenue[0];
+    let earlier_spending = earlier_income - remittances;
+    let dev_labour = dev.labour_share * dev.gdp;
+    let residents_income = dev_capital + dev_labour - new_income + tariff_revenue[1] + remittances;
+    spec = spec.consumer(
+        ConsumerSpec::new(HIC_NATIVES)
+            .endowment("K_HIC", hic_capital)
+            .endowment("L_HIC", hic_labour_income - earlier_income)
+            .demand(HIC_CONSUMPTION, natives_income),
+    );
+    spec = spec.consumer(
+        ConsumerSpec::new(EARLIER_MIGRANTS)
+            .endowment(MIGRANT_LABOUR, earlier_income)
+            .demand(HIC_CONSUMPTION, earlier_spending),
+    );
+    if with_new_migrants {
+        spec = spec.consumer(
+            ConsumerSpec::new(NEW_MIGRANTS)
+                .endowment("L_DEV", new_income)
+                .endowment(MIGRANT_LABOUR, 0.0)
+                .demand(HIC_CONSUMPTION, new_income),
+        );
+        spec = spec.income_share(NEW_MIGRANTS, DEVELOPING_RESIDENTS, 0.0);
+    }
+    spec = spec.consumer(
+        ConsumerSpec::new(DEVELOPING_RESIDENTS)
+            .endowment("K_DEV", dev_capital)
+            .endowment("L_DEV", dev_labour - new_income)
+            .demand("C_DEV", residents_income),
+    );
+    spec = spec
+        .income_share(EARLIER_MIGRANTS, DEVELOPING_RESIDENTS, share)
+        .transfer(HIC_NATIVES, DEVELOPING_RESIDENTS, HIC_CONSUMPTION, 0.0)
+        .numeraire_price(HIC_CONSUMPTION, 1.0);
+    Ok(spec)
+}
+
+/// Builds, checks and returns the benchmark model of a horizon year.
+fn benchmark_model(
+    data: &WorldData,
+    p: &WorldParameters,
+    year: i32,
+    with_new_migrants: bool,
+) -> Result<(Model, Baseline), CalibrateError> {
+    let baseline = Baseline::project(data, year);
+    let model = build(&baseline, p, with_new_migrants)?.build()?;
+    model.check_benchmark()?;
+    Ok((model, baseline))
+}
+
+/// Equivalent variation of a consumer in the results [US$ bn, 2001 prices].
+fn ev(results: &Results, consumer: &str) -> Result<f64, CalibrateError> {
+    results
+        .welfare
+        .get(consumer)
+        .map(|w| w.equivalent_variation)
+        .ok_or_else(|| CalibrateError::Missing {
+            file: "world model".into(),
+            what: format!("welfare of `{consumer}`"),
+        })
+}
+
+/// Welfare effects of the migration scenario by group [US$ bn a year at 2001 prices, in the
+/// horizon year].
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct MigrationOutcome {
+    /// New migrants (net of what they remit).
+    pub new_migrants: f64,
+    /// High-income natives.
+    pub hic_natives: f64,
+    /// Earlier migrants.
+    pub earlier_migrants: f64,
+    /// Developing-country residents (including remittances).
+    pub developing_residents: f64,
+    /// The sum of the four groups.
+    pub world: f64,
+    /// World gain in % of baseline world GDP.
+    pub world_pct: f64,
+    /// New migrants [million persons].
+    pub new_migrant_persons: f64,
+}
+
+impl MigrationOutcome {
+    /// Gain to the citizens of poor countries: new migrants plus developing residents
+    /// (Pritchett 2006).
+    pub fn poor_citizens(&self) -> f64 {
+        self.new_migrants + self.developing_residents
+    }
+}
+
+/// The World Bank (2006) scenario: new migrants equal to `migration_increase` of the
+/// high-income labour force move from the developing to the high-income region, earn migrant
+/// wages there and remit a share ρ of their income.
+///
+/// # Errors
+/// Data, calibration or solver errors.
+pub fn migration(
+    data: &WorldData,
+    p: &WorldParameters,
+) -> Result<MigrationOutcome, CalibrateError> {
+    let (mut model, baseline) = benchmark_model(data, p, p.migration_horizon, true)?;
+    let hic = baseline.high_income;
+    let persons = p.migration_increase * hic.employment;
+    let migrant_persons = p.earlier_migrant_share * hic.employment;
+    let native_wage = hic.labour_share * hic.gdp
+        / (hic.employment - migrant_persons + p.migrant_relative_wage * migrant_persons);
+    model.set_endowment(NEW_MIGRANTS, "L_DEV", 0.0)?;
+    model.set_endowment(
+        NEW_MIGRANTS,
+        MIGRANT_LABOUR,
+        persons * p.migrant_relative_wage * native_wage,
+    )?;
+    model.set_income_share(
+        NEW_MIGRANTS,
+        DEVELOPING_RESIDENTS,
+        p.remittance_share / (1.0 - p.remittance_share),
+    )?;
+    let results = model.solve(&Options::default())?;
+    let outcome = MigrationOutcome {
+        new_migrants: ev(&results, NEW_MIGRANTS)?,
+        hic_natives: ev(&results, HIC_NATIVES)?,
+        earlier_migrants: ev(&results, EARLIER_MIGRANTS)?,
+        developing_residents: ev(&results, DEVELOPING_RESIDENTS)?,
+        world: 0.0,
+        world_pct: 0.0,
+        new_migrant_persons: persons,
+    };
+    let world = outcome.new_migrants
+        + outcome.hic_natives
+        + outcome.earlier_migrants
+        + outcome.developing_residents;
+    Ok(MigrationOutcome {
+        world,
+        world_pct: 100.0 * world / baseline.world_gdp(),
+        ..outcome
+    })
+}
+
+/// Welfare effects of removing all merchandise tariffs [US$ bn a year at 2001 prices].
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct TradeOutcome {
+    /// High-income region (natives and migrants).
+    pub high_income: f64,
+    /// Developing region.
+    pub developing: f64,
+    /// Sum.
+    pub world: f64,
+}
+
+/// Full merchandise trade liberalization: every tariff to zero, at the trade horizon.
+///
+/// # Errors
+/// Data, calibration or solver errors.
+pub fn trade_liberalization(
+    data: &WorldData,
+    p: &WorldParameters,
+) -> Result<TradeOutcome, CalibrateError> {
+    let (mut model, _) = benchmark_model(data, p, p.trade_horizon, false)?;
+    model.set_input_tax("ARM_HIC", "M_DEV", 0.0)?;
+    model.set_input_tax("ARM_DEV", "M_HIC", 0.0)?;
+    let results = model.solve(&Options::default())?;
+    let high_income = ev(&results, HIC_NATIVES)? + ev(&results, EARLIER_MIGRANTS)?;
+    let developing = ev(&results, DEVELOPING_RESIDENTS)?;
+    Ok(TradeOutcome {
+        high_income,
+        developing,
+        world: high_income + developing,
+    })
+}
+
+/// Welfare value to developing residents of a transfer of `amount` US$ bn a year from
+/// high-income natives, at the migration horizon, including its terms-of-trade effect.
+///
+/// # Errors
+/// Data, calibration or solver errors.
+pub fn transfer(data: &WorldData, p: &WorldParameters, amount: f64) -> Result<f64, CalibrateError> {
+    let (mut model, _) = benchmark_model(data, p, p.migration_horizon, false)?;
+    model.set_transfer(HIC_NATIVES, DEVELOPING_RESIDENTS, HIC_CONSUMPTION, amount)?;
+    let results = model.solve(&Options::default())?;
+    ev(&results, DEVELOPING_RESIDENTS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn data() -> WorldData {
+        WorldData::load().unwrap()
+    }
+
+    #[test]
+    fn shipped_data_loads() {
+        let d = data();
+        assert!((d.high_income.gdp_2001 - 26_326.4).abs() < 1.0);
+        assert!(d.developing.growth_gdp > d.high_income.growth_gdp);
+    }
+
+    #[test]
+    fn benchmarks_balance() {
+        let d = data();
+        let p = WorldParameters::default();
+        for (year, new) in [(2025, true), (2015, false), (2001, true)] {
+            benchmark_model(&d, &p, year, new).unwrap();
+        }
+    }
+
+    #[test]
+    fn print_scenarios() {
+        let d = data();
+        let p = WorldParameters::default();
+        println!("{:?}", migration(&d, &p).unwrap());
+        println!("{:?}", trade_liberalization(&d, &p).unwrap());
+        println!("aid {:?}", transfer(&d, &p, 70.0).unwrap());
+    }
+}
