@@ -7,7 +7,7 @@
 //! ```
 
 use anyhow::{bail, Context, Result};
-use cge::calibrate::reproduce;
+use cge::calibrate::{reproduce, reproductions};
 
 fn main() -> Result<()> {
     let mut json = false;
@@ -17,11 +17,18 @@ fn main() -> Result<()> {
             other => bail!("unknown argument `{other}`; the only option is --json"),
         }
     }
-    let figures = reproduce::figures().context("building the reproduction report")?;
+    let run = reproductions::run().context("running the reproductions")?;
+    let figures = &run.figures;
     if json {
-        println!("{}", serde_json::to_string_pretty(&figures)?);
+        println!("{}", serde_json::to_string_pretty(figures)?);
     } else {
-        print!("{}", reproduce::render_table(&figures));
+        print!("{}", reproduce::render_table(figures));
+        println!();
+        println!("Fitted parameters (minimum distance to the targets marked in the table):");
+        for (name, value) in &run.migration_fit.fitted {
+            println!("  {name:<24} {value:.4}");
+        }
+        println!("Run time: {:.2} s", run.seconds);
     }
     Ok(())
 }

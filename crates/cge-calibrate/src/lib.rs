@@ -45,7 +45,9 @@ pub mod data;
 mod error;
 pub mod fit;
 pub mod reproduce;
+pub mod reproductions;
 pub mod tolerances;
+pub mod trade;
 pub mod world;
 
 pub use error::CalibrateError;

@@ -1,0 +1,380 @@
+//! The multi-region trade model for the trade-liberalization reproduction (Anderson, Martin &
+//! van der Mensbrugghe 2006): each income group split into two identical halves, so that trade
+//! within a group and its tariffs are represented; agriculture and manufactures traded as
+//! Armington varieties under bilateral applied tariffs; services not traded; capital and labour
+//! in each region; one representative consumer per region.
+//!
+//! The benchmark is the trade horizon (2015) projected from 2001 data like the world model
+//! ([`crate::world::Baseline`]); bilateral trade flows and tariffs are group-level literature
+//! values ([`TradeParameters`]), scaled with the importer's GDP. Trade imbalances in the data are
+//! carried by fixed transfers between regions (capital flows), so each region's budget balances.
+//! Welfare: EV per region in US$ bn of 2001 high-income consumption.
+
+use cge_core::{ConsumerSpec, Flow, ModelSpec, SectorSpec};
+use cge_solver::Options;
+use serde::{Deserialize, Serialize};
+
+use crate::error::CalibrateError;
+use crate::world::{Baseline, WorldData, BASE_YEAR};
+
+/// The traded goods.
+pub const TRADED: [&str; 2] = ["AGR", "MFG"];
+
+/// Income groups.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Group {
+    /// High-income economies.
+    HighIncome,
+    /// Developing economies.
+    Developing,
+}
+
+/// Group-level data and parameters of the trade model, each with its source. Flows are
+/// merchandise trade in 2001 [US$ bn]; tariffs are trade-weighted applied rates [fraction].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TradeParameters {
+    /// Imports by importer group, exporter group: [[HIC from HIC, HIC from DEV], [DEV from HIC,
+    /// DEV from DEV]], 2001, US$ bn. Approximate values from WTO, International Trade
+    /// Statistics 2002, network of world merchandise trade by region (developed / developing).
+    pub flows: [[f64; 2]; 2],
+    /// Share of agriculture and food in each flow (same layout). Approximate, WTO (2002).
+    pub agriculture_share: [[f64; 2]; 2],
+    /// Applied tariffs on agriculture and food (same layout). Approximate averages from the
+    /// GTAP 6 protection data (2001) as summarized by Anderson, Martin & van der Mensbrugghe
+    /// (2006).
+    pub tariff_agriculture: [[f64; 2]; 2],
+    /// Applied tariffs on manufactures (same layout), same source.
+    pub tariff_manufactures: [[f64; 2]; 2],
+    /// Shares of agriculture and of industry in value added, [HIC, DEV] (WDI 2003, 2001 values).
+    pub agriculture_va_share: [f64; 2],
+    /// See [`TradeParameters::agriculture_va_share`].
+    pub industry_va_share: [f64; 2],
+    /// Armington elasticity among varieties of a good (all origins, domestic included).
+    /// GTAP 6 merchandise values lie between about 2 and 5 (Hertel et al. 2007); the LINKAGE
+    /// model's long-run values are about twice as high.
+    pub sigma_armington: f64,
+    /// Horizon year (Anderson, Martin & van der Mensbrugghe: 2015).
+    pub horizon: i32,
+}
+
+impl Default for TradeParameters {
+    fn default() -> Self {
+        Self {
+            flows: [[3200.0, 1300.0], [900.0, 650.0]],
+            agriculture_share: [[0.08, 0.12], [0.08, 0.12]],
+            tariff_agriculture: [[0.15, 0.15], [0.18, 0.18]],
+            tariff_manufactures: [[0.01, 0.03], [0.09, 0.09]],
+            agriculture_va_share: [0.02, 0.12],
+            industry_va_share: [0.27, 0.35],
+            sigma_armington: 4.0,
+            horizon: 2015,
+        }
+    }
+}
+
+impl TradeParameters {
+    /// Checks ranges.
+    ///
+    /// # Errors
+    /// [`CalibrateError::ParameterOutOfRange`] naming the parameter.
+    pub fn validate(&self) -> Result<(), CalibrateError> {
+        let check = |name: &'static str, value: f64, low: f64, high: f64| {
+            if value.is_finite() && (low..=high).contains(&value) {
+                Ok(())
+            } else {
+                Err(CalibrateError::ParameterOutOfRange {
+                    name,
+                    value,
+                    low,
+                    high,
+                })
+            }
+        };
+        for i in 0..2 {
+            for j in 0..2 {
+                check("flows", self.flows[i][j], 0.0, 1e6)?;
+                check("agriculture_share", self.agriculture_share[i][j], 0.0, 1.0)?;
+                check(
+                    "tariff_agriculture",
+                    self.tariff_agriculture[i][j],
+                    0.0,
+                    10.0,
+                )?;
+                check(
+                    "tariff_manufactures",
+                    self.tariff_manufactures[i][j],
+                    0.0,
+                    10.0,
+                )?;
+            }
+            check(
+                "agriculture_va_share",
+                self.agriculture_va_share[i],
+                0.001,
+                0.9,
+            )?;
+            check("industry_va_share", self.industry_va_share[i], 0.01, 0.9)?;
+        }
+        check("sigma_armington", self.sigma_armington, 0.1, 50.0)?;
+        check(
+            "horizon",
+            f64::from(self.horizon),
+            f64::from(BASE_YEAR),
+            2100.0,
+        )?;
+        Ok(())
+    }
+
+    fn tariff(&self, good: usize, importer: usize, exporter: usize) -> f64 {
+        if good == 0 {
+            self.tariff_agriculture[importer][exporter]
+        } else {
+            self.tariff_manufactures[importer][exporter]
+        }
+    }
+}
+
+/// A region of the trade model: its name and group.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Region {
+    /// Name, e.g. `HIC1`.
+    pub name: String,
+    /// Its income group.
+    pub group: Group,
+}
+
+/// The four regions: two identical halves of each income group.
+pub fn regions() -> Vec<Region> {
+    [
+        ("HIC1", Group::HighIncome),
+        ("HIC2", Group::HighIncome),
+        ("DEV1", Group::Developing),
+        ("DEV2", Group::Developing),
+    ]
+    .into_iter()
+    .map(|(name, group)| Region {
+        name: name.into(),
+        group,
+    })
+    .collect()
+}
+
+fn gi(group: Group) -> usize {
+    match group {
+        Group::HighIncome => 0,
+        Group::Developing => 1,
+    }
+}
+
+/// Builds the balanced benchmark of the trade model.
+///
+/// # Errors
+/// Parameter ranges; a benchmark whose exports exceed output.
+pub fn build(data: &WorldData, p: &TradeParameters) -> Result<ModelSpec, CalibrateError> {
+    p.validate()?;
+    let baseline = Baseline::project(data, p.horizon);
+    let group_data = [baseline.high_income, baseline.developing];
+    let growth = [
+        baseline.high_income.gdp / data.high_income.gdp_2001,
+        baseline.developing.gdp / data.developing.gdp_2001,
+    ];
+    let regs = regions();
+    let n = regs.len();
+    // Regions per group, to split group flows evenly over region pairs.
+    let count = [2.0, 2.0];
+    // imports[g][r][s]: region r's imports of good g from region s (s ≠ r), 2001 flows scaled
+    // by the importer's GDP growth.
+    let mut imports = vec![vec![vec![0.0; n]; n]; 2];
+    for (r, rr) in regs.iter().enumerate() {
+        for (s, rs) in regs.iter().enumerate() {
+            if r == s {
+                continue;
+            }
+            let (i, j) = (gi(rr.group), gi(rs.group));
+            // Pairs from the exporter group seen by one importer (within a group, excluding itself).
+            let partners = if i == j { count[j] - 1.0 } else { count[j] };
+            let flow = p.flows[i][j] * growth[i] / count[i] / partners;
+            let agr = p.agriculture_share[i][j];
+            imports[0][r][s] = flow * agr;
+            imports[1][r][s] = flow * (1.0 - agr);
+        }
+    }
+    let mut spec = ModelSpec::new(format!("trade world {}", p.horizon));
+    for reg in &regs {
+        let r = &reg.name;
+        spec = spec.commodities([
+            format!("K_{r}"),
+            format!("L_{r}"),
+            format!("S_{r}"),
+            format!("C_{r}"),
+        ]);
+        for g in TRADED {
+            spec = spec.commodities([format!("{g}_{r}"), format!("A{g}_{r}")]);
+        }
+    }
+    let mut balances = vec![0.0; n];
+    for (r, reg) in regs.iter().enumerate() {
+        let name = &reg.name;
+        let k = gi(reg.group);
+        let gdp = group_data[k].gdp / count[k];
+        let labour_share = group_data[k].labour_share;
+        let va = [
+            gdp * p.agriculture_va_share[k],
+            gdp * p.industry_va_share[k],
+        ];
+        let services = gdp - va[0] - va[1];
+        let mut outputs: Vec<(String, f64)> = TRADED
+            .iter()
+            .zip(va)
+            .map(|(g, v)| (format!("{g}_{name}"), v))
+            .collect();
+        outputs.push((format!("S_{name}"), services));
+        for (good, value) in &outputs {
+            spec = spec.sector(
+                SectorSpec::new(format!("P{good}"))
+                    .output(good.clone(), *value)
+                    .elasticity(1.0)
+                    .input(format!("K_{name}"), value * (1.0 - labour_share))
+                    .input(format!("L_{name}"), value * labour_share),
+            );
+        }
+        let mut consumption = vec![(format!("S_{name}"), services)];
+        let mut imports_total = 0.0;
+        let mut exports_total = 0.0;
+        for (g, good) in TRADED.iter().enumerate() {
+            let exports: f64 = (0..n).filter(|&s| s != r).map(|s| imports[g][s][r]).sum();
+            let domestic = va[g] - exports;
+            if domestic <= 0.0 {
+                return Err(CalibrateError::Unbalanceable {
+                    what: format!(
+                        "{name} exports {exports:.1} bn of {good}, more than its output {:.1}",
+                        va[g]
+                    ),
+                });
+            }
+            let mut armington = SectorSpec::new(format!("ARM{good}_{name}"))
+                .elasticity(p.sigma_armington)
+                .input(format!("{good}_{name}"), domestic);
+            let mut gross = domestic;
+            for (s, partner) in regs.iter().enumerate() {
+                if s == r {
+                    continue;
+                }
+                let t = p.tariff(g, k, gi(partner.group));
+                let m = imports[g][r][s];
+                armington = armington.input_flow(
+                    Flow::new(format!("{good}_{}", partner.name), m).tax(t, name.clone()),
+                );
+                gross += m * (1.0 + t);
+                imports_total += m;
+            }
+            exports_total += exports;
+            spec = spec.sector(armington.output(format!("A{good}_{name}"), gross));
+            consumption.push((format!("A{good}_{name}"), gross));
+        }
+        let total: f64 = consumption.iter().map(|(_, v)| v).sum();
+        let mut cons = SectorSpec::new(format!("CONS_{name}"))
+            .elasticity(1.0)
+            .output(format!("C_{name}"), total);
+        for (c, v) in &consumption {
+            cons = cons.input(c.clone(), *v);
+        }
+        spec = spec.sector(cons);
+        balances[r] = imports_total - exports_total;
+        spec = spec.consumer(
+            ConsumerSpec::new(name.clone())
+                .endowment(format!("K_{name}"), gdp * (1.0 - labour_share))
+                .endowment(format!("L_{name}"), gdp * labour_share)
+                .demand(format!("C_{name}"), total),
+        );
+    }
+    // Trade deficits financed by fixed transfers from surplus to deficit regions, in the
+    // numeraire (the first region's consumption good), pro rata.
+    let numeraire = format!("C_{}", regs[0].name);
+    let surplus: f64 = balances.iter().filter(|b| **b < 0.0).map(|b| -b).sum();
+    for (d, &deficit) in balances.iter().enumerate() {
+        if deficit <= 0.0 {
+            continue;
+        }
+        for (s, &b) in balances.iter().enumerate() {
+            if b < 0.0 {
+                spec = spec.transfer(
+                    regs[s].name.clone(),
+                    regs[d].name.clone(),
+                    numeraire.clone(),
+                    deficit * (-b) / surplus,
+                );
+            }
+        }
+    }
+    Ok(spec.numeraire_price(numeraire, 1.0))
+}
+
+/// Welfare effects of removing every merchandise tariff [US$ bn a year at 2001 prices].
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct TradeOutcome {
+    /// High-income regions.
+    pub high_income: f64,
+    /// Developing regions.
+    pub developing: f64,
+    /// Sum.
+    pub world: f64,
+}
+
+/// Full merchandise trade liberalization: every tariff to zero at the horizon.
+///
+/// # Errors
+/// Data, calibration or solver errors.
+pub fn liberalize(data: &WorldData, p: &TradeParameters) -> Result<TradeOutcome, CalibrateError> {
+    let mut model = build(data, p)?.build()?;
+    model.check_benchmark()?;
+    let regs = regions();
+    for reg in &regs {
+        for good in TRADED {
+            for partner in &regs {
+                if partner != reg {
+                    model.set_input_tax(
+                        &format!("ARM{good}_{}", reg.name),
+                        &format!("{good}_{}", partner.name),
+                        0.0,
+                    )?;
+                }
+            }
+        }
+    }
+    let results = model.solve(&Options::default())?;
+    let mut gains = [0.0; 2];
+    for reg in &regs {
+        let w = results
+            .welfare
+            .get(&reg.name)
+            .ok_or_else(|| CalibrateError::Missing {
+                file: "trade model".into(),
+                what: format!("welfare of `{}`", reg.name),
+            })?;
+        gains[gi(reg.group)] += w.equivalent_variation;
+    }
+    Ok(TradeOutcome {
+        high_income: gains[0],
+        developing: gains[1],
+        world: gains[0] + gains[1],
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn benchmark_balances_and_liberalization_runs() {
+        let data = WorldData::load().unwrap();
+        for sigma in [2.0, 4.0, 8.0] {
+            let p = TradeParameters {
+                sigma_armington: sigma,
+                ..TradeParameters::default()
+            };
+            println!("sigma {sigma}: {:?}", liberalize(&data, &p).unwrap());
+        }
+    }
+}
