@@ -11,10 +11,15 @@ use cge::calibrate::{reproduce, reproductions};
 
 fn main() -> Result<()> {
     let mut json = false;
-    for arg in std::env::args().skip(1) {
+    let mut docs: Option<String> = None;
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
         match arg.as_str() {
             "--json" => json = true,
-            other => bail!("unknown argument `{other}`; the only option is --json"),
+            "--write-docs" => {
+                docs = Some(args.next().context("--write-docs needs a file name")?);
+            }
+            other => bail!("unknown argument `{other}`; options: --json, --write-docs FILE"),
         }
     }
     let run = reproductions::run().context("running the reproductions")?;
@@ -28,7 +33,21 @@ fn main() -> Result<()> {
         for (name, value) in &run.migration_fit.fitted {
             println!("  {name:<24} {value:.4}");
         }
+        for i in &run.intervals {
+            println!(
+                "  90% interval of {:<22} [{:.1}, {:.1}] (median {:.1})",
+                i.id, i.p05, i.p95, i.median
+            );
+        }
         println!("Run time: {:.2} s", run.seconds);
+    }
+    if let Some(path) = docs {
+        // Written whole to a temporary file, then renamed: never left half-written.
+        let tmp = format!("{path}.tmp");
+        std::fs::write(&tmp, reproductions::render_markdown(&run))
+            .with_context(|| format!("writing {tmp}"))?;
+        std::fs::rename(&tmp, &path).with_context(|| format!("renaming {tmp} to {path}"))?;
+        eprintln!("wrote {path}");
     }
     Ok(())
 }

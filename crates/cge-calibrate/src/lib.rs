@@ -41,11 +41,13 @@
 #![warn(missing_docs)]
 
 pub mod closed_forms;
+pub mod complete_mobility;
 pub mod data;
 mod error;
 pub mod fit;
 pub mod reproduce;
 pub mod reproductions;
+pub mod sensitivity;
 pub mod tolerances;
 pub mod trade;
 pub mod world;
