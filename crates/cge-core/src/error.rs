@@ -177,6 +177,30 @@ pub enum CoreError {
         /// The point's length.
         found: usize,
     },
+    /// An array of a model family's parameters has the wrong length.
+    #[error("{context}: has length {found}, expected {expected}")]
+    WrongSize {
+        /// Which array (and which row of it).
+        context: String,
+        /// The length it must have.
+        expected: usize,
+        /// Its length.
+        found: usize,
+    },
+    /// Endowments outside the cone of diversification: at the benchmark factor prices the
+    /// economy cannot employ its endowments with every good produced (Rybczynski; Dixit &
+    /// Norman 1980, ch. 4), so the integrated benchmark cannot be calibrated.
+    #[error(
+        "{context}: endowments {endowments:?} lie outside the cone of diversification: {reason}"
+    )]
+    OutsideCone {
+        /// The country or region.
+        context: String,
+        /// Its endowments, in the order of the factors.
+        endowments: Vec<f64>,
+        /// Which output would be negative, or why the cone is empty.
+        reason: String,
+    },
     /// The model rejected a point (for example a zero price entering a CES nest).
     #[error("evaluation failed: {0}")]
     Eval(#[from] EvalError),

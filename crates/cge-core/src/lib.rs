@@ -10,7 +10,7 @@
 //! is validated and compiled into a [`Model`], which implements [`cge_solver::Problem`]
 //! (Mathiesen's formulation: zero profit ⟂ activity, market clearance ⟂ price, income balance
 //! ⟂ income, constraint ⟂ auxiliary). [`Model::solve`] returns [`Results`] with welfare.
-//! Every equation is numbered in `docs/model.md` (E1–E20); comments in the code cite them.
+//! Every equation is numbered in `docs/model.md` (E1–E21); comments in the code cite them.
 //!
 //! # Example
 //!

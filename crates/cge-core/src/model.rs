@@ -1359,6 +1359,108 @@ impl Model {
         self.set_leaf_tax(self.consumer_tree[h], commodity, rate, context)
     }
 
+    /// Finds the unique leaf of `commodity` in tree t, taxed or not.
+    fn unique_leaf(&self, t: usize, commodity: &str, context: &str) -> Result<usize, CoreError> {
+        let fo = &self.forest;
+        let leaves: Vec<usize> = fo.trees[t]
+            .leaves
+            .clone()
+            .filter(|&l| self.commodities[fo.commodity[l]] == commodity)
+            .collect();
+        match leaves.as_slice() {
+            [] => Err(CoreError::UnknownName {
+                kind: "flow",
+                name: commodity.to_string(),
+                context: context.to_string(),
+                suggestions: suggest(
+                    commodity,
+                    fo.trees[t]
+                        .leaves
+                        .clone()
+                        .map(|l| self.commodities[fo.commodity[l]].as_str()),
+                ),
+            }),
+            [l] => Ok(*l),
+            _ => Err(CoreError::Ambiguous {
+                context: format!("{context} `{commodity}`"),
+                count: leaves.len(),
+            }),
+        }
+    }
+
+    /// Sets a leaf's quantity keeping its benchmark value q·p̄ fixed (E21).
+    fn set_leaf_quantity(
+        &mut self,
+        t: usize,
+        commodity: &str,
+        quantity: f64,
+        context: String,
+    ) -> Result<(), CoreError> {
+        let l = self.unique_leaf(t, commodity, &context)?;
+        let q0 = self.forest.quantity[l];
+        if !(quantity.is_finite() && quantity > 0.0) {
+            return Err(CoreError::InvalidNumber {
+                context: format!("{context} `{commodity}` quantity"),
+                value: quantity,
+                expected: "finite and > 0",
+            });
+        }
+        if q0 <= 0.0 {
+            return Err(CoreError::InvalidNumber {
+                context: format!("{context} `{commodity}`: benchmark quantity"),
+                value: q0,
+                expected: "> 0 for the flow to be rescaled",
+            });
+        }
+        self.forest.ref_price[l] *= q0 / quantity;
+        self.forest.quantity[l] = quantity;
+        Ok(())
+    }
+
+    /// Sets the quantity of input `commodity` per unit of activity of `sector`, keeping the
+    /// flow's benchmark value q·p̄ — and so every value share of its nest and the calibration
+    /// of the unit cost — fixed: the reference price becomes p̄ · q_old / q_new (E21 in
+    /// `docs/model.md`). The sector then needs q_new / q_old times as many units of the
+    /// commodity for the same service: an input-using technical change or, when the sector
+    /// is a trade activity, an iceberg trade cost (conventions.md, "Taxes": iceberg costs are
+    /// extra input quantities; Samuelson 1954). In a CES nest this is the exact iceberg: the
+    /// variety's price is multiplied by q_new / q_old and so is the quantity shipped.
+    ///
+    /// # Errors
+    /// [`CoreError::UnknownName`] (sector, or a commodity that is not an input of it),
+    /// [`CoreError::Ambiguous`] if the sector uses the commodity in several flows,
+    /// [`CoreError::InvalidNumber`] unless the quantity is finite and > 0 and the benchmark
+    /// quantity is positive.
+    pub fn set_input_quantity(
+        &mut self,
+        sector: &str,
+        commodity: &str,
+        quantity: f64,
+    ) -> Result<(), CoreError> {
+        let context = format!("sector `{sector}` input");
+        let j = self.find_name("sector", &self.sectors, sector, &context)?;
+        self.set_leaf_quantity(self.sector_trees[j].0, commodity, quantity, context)
+    }
+
+    /// Sets the quantity of output `commodity` per unit of activity of `sector`, keeping the
+    /// flow's benchmark value fixed (E21): the reference price becomes p̄ · q_old / q_new. An
+    /// export activity that earns foreign exchange at a world price p_w has an output of
+    /// q · p_w units of foreign exchange (Markusen's `Q:(50*PE1)`); a world price shock is
+    /// this setter.
+    ///
+    /// # Errors
+    /// As [`Model::set_input_quantity`].
+    pub fn set_output_quantity(
+        &mut self,
+        sector: &str,
+        commodity: &str,
+        quantity: f64,
+    ) -> Result<(), CoreError> {
+        let context = format!("sector `{sector}` output");
+        let j = self.find_name("sector", &self.sectors, sector, &context)?;
+        self.set_leaf_quantity(self.sector_trees[j].1, commodity, quantity, context)
+    }
+
     /// Sets the quantity of `consumer`'s endowment of `commodity`.
     ///
     /// # Errors
@@ -1606,6 +1708,27 @@ mod tests {
         assert_eq!(f[m.numeraire_index()], 2.0);
         assert_eq!(walras, 2.0);
         assert!(m.residual_and_walras(&x, &mut [0.0; 3]).is_err());
+    }
+
+    #[test]
+    fn input_quantity_keeps_value_and_scales_price_and_quantity() {
+        let mut m = tiny();
+        m.set_input_quantity("S", "L", 12.5).unwrap();
+        let x = m.benchmark_point();
+        let mut f = vec![0.0; m.dim()];
+        m.residual_and_walras(&x, &mut f).unwrap();
+        // Unit cost 10 · 1.25 − revenue 10; labour demand 12.5 against an endowment of 10.
+        assert!((f[0] - 2.5).abs() < 1e-12, "{f:?}");
+        assert!((f[m.price_index(1)] + 2.5).abs() < 1e-12, "{f:?}");
+        assert_eq!(m.forest.value[m.forest.leaf_elem[0]], 10.0);
+        assert!(matches!(
+            m.set_input_quantity("S", "X", 1.0),
+            Err(CoreError::UnknownName { kind: "flow", .. })
+        ));
+        assert!(matches!(
+            m.set_output_quantity("S", "X", 0.0),
+            Err(CoreError::InvalidNumber { .. })
+        ));
     }
 
     #[test]

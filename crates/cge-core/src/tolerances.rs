@@ -27,3 +27,12 @@ pub const SIX_SIGNIFICANT_DIGITS: f64 = 5e-6;
 /// Relative agreement of two computations of the same equilibrium (a reference with full
 /// digits, or the same model solved two ways): the solver stops at residuals of 1e-10.
 pub const SAME_EQUILIBRIUM: f64 = 1e-8;
+
+/// Value shares given as parameters (cost shares, demand shares) must sum to 1 within this:
+/// they are typed in, not computed, so anything larger is a mistake rather than round-off.
+pub const SHARE_SUM: f64 = 1e-9;
+
+/// Relative accuracy to which the biproportional (RAS) balancing of synthetic bilateral trade
+/// data matches its margins; far below [`BENCHMARK_RELATIVE`], so synthetic data always pass
+/// the benchmark check.
+pub const SYNTHETIC_BALANCE: f64 = 1e-12;
