@@ -138,6 +138,14 @@ impl SparseJacobian {
         }
     }
 
+    /// Largest |entry| of each row.
+    pub fn row_max_abs(&self, out: &mut [f64]) {
+        out.fill(0.0);
+        for (v, &r) in self.values.iter().zip(&self.row_idx) {
+            out[r] = out[r].max(v.abs());
+        }
+    }
+
     /// Largest |entry|.
     pub fn max_abs(&self) -> f64 {
         self.values.iter().fold(0.0, |m, v| m.max(v.abs()))

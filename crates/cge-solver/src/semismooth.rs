@@ -110,6 +110,13 @@ pub(crate) fn complementarity_error(bounds: &Bounds, x: &[f64], f: &[f64]) -> f6
     e
 }
 
+/// out = s ∘ v.
+fn scale(v: &[f64], s: &[f64], out: &mut [f64]) {
+    for i in 0..v.len() {
+        out[i] = s[i] * v[i];
+    }
+}
+
 fn project(bounds: &Bounds, x: &mut [f64]) {
     for (i, xi) in x.iter_mut().enumerate() {
         *xi = xi.clamp(bounds.lower[i], bounds.upper[i]);
@@ -136,6 +143,13 @@ pub(crate) fn solve<P: Problem + ?Sized>(
     let mut phit = vec![0.0; n];
     let mut scratch_a = vec![0.0; n];
     let mut scratch_b = vec![0.0; n];
+    // Rows of F are rescaled by the inverse of their largest Jacobian entry at the start
+    // (which leaves the solution set of the MCP unchanged): a model's equations in money
+    // units would otherwise dominate the merit function and the reformulation.
+    let mut row_scale = vec![1.0; n];
+    let mut sf = vec![0.0; n];
+    let mut sft = vec![0.0; n];
+    let mut db_scaled = vec![0.0; n];
     engine.start_residual(&x, &mut f)?;
     let mut error = complementarity_error(&bounds, &x, &f);
     engine.history.push(error);
@@ -155,18 +169,30 @@ pub(crate) fn solve<P: Problem + ?Sized>(
         }
         engine.counts.iterations += 1;
         engine.jacobian(&x)?;
+        if engine.counts.iterations == 1 {
+            engine.jac.row_max_abs(&mut row_scale);
+            for s in &mut row_scale {
+                *s = if *s > 0.0 {
+                    (1.0 / *s).clamp(1e-8, 1e8)
+                } else {
+                    1.0
+                };
+            }
+        }
+        scale(&f, &row_scale, &mut sf);
 
         if try_active_set {
             reformulate(
                 Reformulation::MinMap,
                 &bounds,
                 &x,
-                &f,
+                &sf,
                 &mut phi,
                 &mut da,
                 &mut db,
             );
-            engine.jac.scale_rows_add_diagonal(&db, &da);
+            scale(&db, &row_scale, &mut db_scaled);
+            engine.jac.scale_rows_add_diagonal(&db_scaled, &da);
             if engine.newton_direction(&phi, &mut d) != Direction::Gradient {
                 for i in 0..n {
                     xt[i] = x[i] + d[i];
@@ -191,12 +217,13 @@ pub(crate) fn solve<P: Problem + ?Sized>(
             Reformulation::FischerBurmeister,
             &bounds,
             &x,
-            &f,
+            &sf,
             &mut phi,
             &mut da,
             &mut db,
         );
-        engine.jac.scale_rows_add_diagonal(&db, &da);
+        scale(&db, &row_scale, &mut db_scaled);
+        engine.jac.scale_rows_add_diagonal(&db_scaled, &da);
         let direction = engine.newton_direction(&phi, &mut d);
         engine.jac.mul_transpose(&phi, &mut grad);
         // Sufficient descent test of De Luca, Facchinei & Kanzow (1996): ∇Ψᵀd ≤ −ρ‖d‖^p.
@@ -217,11 +244,12 @@ pub(crate) fn solve<P: Problem + ?Sized>(
             if !engine.trial_residual(&xt, &mut ft) {
                 return None;
             }
+            scale(&ft, &row_scale, &mut sft);
             reformulate(
                 Reformulation::FischerBurmeister,
                 &bounds,
                 &xt,
-                &ft,
+                &sft,
                 &mut phit,
                 &mut scratch_a,
                 &mut scratch_b,

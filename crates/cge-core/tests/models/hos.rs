@@ -716,10 +716,7 @@ mod published {
         model.set_input_tax("M2", "PFX", 0.0).unwrap();
         model.set_output_quantity("E1", "PFX", 50.0 * 1.2).unwrap();
         model.set_input_quantity("M1", "PFX", 50.0 * 1.21).unwrap();
-        // From the tariff equilibrium the semismooth Newton method stalls (final error 3.85
-        // after 13 iterations; PATH needs a crash step here too); from the benchmark it
-        // converges. The equilibrium does not depend on the start.
-        model.reset_start();
+        // Started from the tariff equilibrium, as a user's second shock would be.
         let r = solve(&mut model);
         compare(
             &r,
