@@ -12,7 +12,9 @@ use crate::fit::{fit_migration, FitReport, MIGRATION_TARGETS};
 use crate::reproduce::{figures, render_table, summary_line, Figure};
 use crate::sensitivity::{monte_carlo, one_at_a_time, Interval, SensitivityRow, UNCERTAIN};
 use crate::trade::{liberalize, TradeOutcome, TradeParameters};
-use crate::world::{migration, transfer, MigrationOutcome, WorldData, WorldParameters};
+use crate::world::{
+    migration, temporary_workers, transfer, MigrationOutcome, Quotas, WorldData, WorldParameters,
+};
 
 /// Everything a reproduction run computed.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -31,13 +33,15 @@ pub struct ReproductionRun {
     pub aid_value: f64,
     /// Welfare value of debt relief to developing residents [US$ bn].
     pub debt_relief_value: f64,
+    /// World gains of the temporary-worker quotas [skilled, unskilled, both] [US$ bn].
+    pub temporary_workers: [f64; 3],
     /// Each uncertain parameter at the ends of its range.
     pub sensitivity: Vec<SensitivityRow>,
     /// 90% Monte Carlo intervals of the headlines.
     pub intervals: Vec<Interval>,
     /// Monte Carlo draws run, and how many could not be solved.
     pub draws: (usize, usize),
-    /// Wall time of the run [s].
+    /// Wall time of the run \[s\].
     pub seconds: f64,
 }
 
@@ -62,11 +66,19 @@ fn fill(figures: &mut [Figure], id: &str, value: f64, target: bool) -> Result<()
     Ok(())
 }
 
-/// Runs every reproduction with the default parameters.
+/// Runs every reproduction with the default parameters and [`DRAWS`] Monte Carlo draws.
 ///
 /// # Errors
 /// Data, calibration, fitting or solver errors.
 pub fn run() -> Result<ReproductionRun, CalibrateError> {
+    run_with(DRAWS)
+}
+
+/// Runs every reproduction with `draws` Monte Carlo draws (at least 1).
+///
+/// # Errors
+/// Data, calibration, fitting or solver errors.
+pub fn run_with(draws: usize) -> Result<ReproductionRun, CalibrateError> {
     let started = Instant::now();
     let data = WorldData::load()?;
     let base = WorldParameters::default();
@@ -78,7 +90,22 @@ pub fn run() -> Result<ReproductionRun, CalibrateError> {
     let aid_value = transfer(&data, p, p.aid)?;
     let debt_relief_value = transfer(&data, p, p.debt_relief)?;
 
+    let temporary = [
+        temporary_workers(&data, p, Quotas::Skilled)?,
+        temporary_workers(&data, p, Quotas::Unskilled)?,
+        temporary_workers(&data, p, Quotas::Both)?,
+    ];
     let mut figs = figures()?;
+    crate::reproduce::fill_complete_mobility(&mut figs)?;
+    fill(&mut figs, "ww2005.world", temporary[2], false)?;
+    let separate = temporary[0] + temporary[1];
+    fill(
+        &mut figs,
+        "ww2005.unskilled",
+        temporary[1] / separate,
+        false,
+    )?;
+    fill(&mut figs, "ww2005.skilled", temporary[0] / separate, false)?;
     let is_target = |id: &str| MIGRATION_TARGETS.iter().any(|t| t.id == id);
     for (id, value) in [
         ("gep2006.world", outcome.world),
@@ -116,11 +143,11 @@ pub fn run() -> Result<ReproductionRun, CalibrateError> {
         )?;
     }
     let sensitivity = one_at_a_time(&data)?;
-    let (intervals, failed) = monte_carlo(&data, DRAWS, SEED)?;
+    let (intervals, failed) = monte_carlo(&data, draws.max(1), SEED)?;
     Ok(ReproductionRun {
         sensitivity,
         intervals,
-        draws: (DRAWS, failed),
+        draws: (draws.max(1), failed),
         figures: figs,
         migration_fit,
         migration: outcome,
@@ -128,6 +155,7 @@ pub fn run() -> Result<ReproductionRun, CalibrateError> {
         trade,
         aid_value,
         debt_relief_value,
+        temporary_workers: temporary,
         seconds: started.elapsed().as_secs_f64(),
     })
 }
@@ -288,4 +316,51 @@ pub fn render_markdown(run: &ReproductionRun) -> String {
         ));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn figure<'a>(run: &'a ReproductionRun, id: &str) -> &'a Figure {
+        run.figures.iter().find(|f| f.id == id).unwrap()
+    }
+
+    /// The predictions that the models reproduce today lie inside their bands; the targets are
+    /// met by the fit. (The trade, transfer and temporary-worker figures are computed but lie
+    /// outside their bands: see docs/reproductions.md. They are not asserted here.)
+    #[test]
+    fn reproduced_figures_lie_in_their_bands() {
+        let run = run_with(4).unwrap();
+        for id in [
+            "gep2006.world",
+            "gep2006.hic_natives",
+            "ww2005.unskilled",
+            "ww2005.skilled",
+            "hw1984.full_mobility_pct",
+            "iregui.segmented_pct",
+            "clemens.example_pct",
+            "rodrik.triangle_pct",
+        ] {
+            let f = figure(&run, id);
+            assert_eq!(
+                f.within_band,
+                Some(true),
+                "{id}: {:?} outside [{}, {}]",
+                f.computed,
+                f.band_low,
+                f.band_high
+            );
+            assert!(!f.calibration_target, "{id} must be a prediction");
+        }
+        for t in MIGRATION_TARGETS {
+            let f = figure(&run, t.id);
+            assert!(f.calibration_target);
+            approx::assert_relative_eq!(f.computed.unwrap(), t.published, max_relative = 1e-3);
+        }
+        // Every figure of the report is computed now.
+        assert!(run.figures.iter().all(|f| f.computed.is_some()));
+        // Unskilled quotas gain more than skilled ones (Walmsley & Winters 2005).
+        assert!(run.temporary_workers[1] > run.temporary_workers[0]);
+    }
 }

@@ -216,7 +216,7 @@ pub fn monte_carlo(
         .collect();
     let ok: Vec<Headlines> = results.iter().flatten().copied().collect();
     let failed = draws - ok.len();
-    if failed * 10 > draws {
+    if ok.is_empty() || failed * 10 > draws {
         return Err(CalibrateError::Fit {
             what: format!("{failed} of {draws} Monte Carlo draws could not be solved"),
         });

@@ -30,7 +30,7 @@ pub enum Group {
 }
 
 /// Group-level data and parameters of the trade model, each with its source. Flows are
-/// merchandise trade in 2001 [US$ bn]; tariffs are trade-weighted applied rates [fraction].
+/// merchandise trade in 2001 [US$ bn]; tariffs are trade-weighted applied rates \[fraction\].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TradeParameters {
@@ -367,14 +367,53 @@ mod tests {
     use super::*;
 
     #[test]
-    fn benchmark_balances_and_liberalization_runs() {
+    fn liberalization_gains_respond_to_elasticities_and_tariffs() {
         let data = WorldData::load().unwrap();
-        for sigma in [2.0, 4.0, 8.0] {
-            let p = TradeParameters {
-                sigma_armington: sigma,
-                ..TradeParameters::default()
-            };
-            println!("sigma {sigma}: {:?}", liberalize(&data, &p).unwrap());
-        }
+        let at = |p: TradeParameters| liberalize(&data, &p).unwrap();
+        let base = at(TradeParameters::default());
+        // Higher Armington elasticities: smaller terms-of-trade losses, larger efficiency gains.
+        let elastic = at(TradeParameters {
+            sigma_armington: 8.0,
+            ..TradeParameters::default()
+        });
+        assert!(elastic.world > base.world && elastic.developing > base.developing);
+        // No tariffs to remove, no gain.
+        let free = at(TradeParameters {
+            tariff_agriculture: [[0.0; 2]; 2],
+            tariff_manufactures: [[0.0; 2]; 2],
+            ..TradeParameters::default()
+        });
+        assert!(free.world.abs() < 1e-6, "{free:?}");
+        // Higher initial tariffs: larger world gain (the triangle grows with the tariff).
+        let high = TradeParameters {
+            tariff_manufactures: [[0.02, 0.06], [0.18, 0.18]],
+            ..TradeParameters::default()
+        };
+        assert!(at(high).world > base.world);
+    }
+
+    #[test]
+    fn bad_parameters_are_typed_errors() {
+        let data = WorldData::load().unwrap();
+        let p = TradeParameters {
+            sigma_armington: -1.0,
+            ..TradeParameters::default()
+        };
+        assert!(matches!(
+            build(&data, &p),
+            Err(CalibrateError::ParameterOutOfRange {
+                name: "sigma_armington",
+                ..
+            })
+        ));
+        // Exports larger than output cannot balance.
+        let p = TradeParameters {
+            flows: [[3200.0, 90_000.0], [900.0, 650.0]],
+            ..TradeParameters::default()
+        };
+        assert!(matches!(
+            build(&data, &p),
+            Err(CalibrateError::Unbalanceable { .. })
+        ));
     }
 }

@@ -65,13 +65,13 @@ const WORLD_INPUTS_HEADER: [&str; 9] = [
 pub struct RegionData {
     /// GDP in 2001 [US$ bn, current = 2001 prices] (WDI NY.GDP.MKTP.CD, summed over the group).
     pub gdp_2001: f64,
-    /// Persons engaged in 2001 [million] (PWT 10.01 `emp`).
+    /// Persons engaged in 2001 \[million\] (PWT 10.01 `emp`).
     pub employment_2001: f64,
-    /// Average annual growth of real GDP 2001–2019 [fraction] (PWT `rgdpna`).
+    /// Average annual growth of real GDP 2001–2019 \[fraction\] (PWT `rgdpna`).
     pub growth_gdp: f64,
-    /// Average annual growth of persons engaged 2001–2019 [fraction] (PWT `emp`).
+    /// Average annual growth of persons engaged 2001–2019 \[fraction\] (PWT `emp`).
     pub growth_employment: f64,
-    /// Labour share of GDP in 2001 [fraction] (PWT `labsh`, GDP-weighted).
+    /// Labour share of GDP in 2001 \[fraction\] (PWT `labsh`, GDP-weighted).
     pub labour_share: f64,
 }
 
@@ -129,14 +129,14 @@ impl WorldData {
 }
 
 /// The parameters of the world model, each with its source. Defaults are the central values;
-/// [`WorldParameters::ranges`] gives the published ranges used in the sensitivity analysis.
+/// [`crate::sensitivity::UNCERTAIN`] gives the published ranges used in the sensitivity analysis.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct WorldParameters {
     /// Share of merchandise (agriculture and industry) in high-income value added, 2001
-    /// [fraction]. World Bank WDI 2003, NV.AGR.TOTL.ZS + NV.IND.TOTL.ZS, high income: 2 + 27.
+    /// \[fraction\]. World Bank WDI 2003, NV.AGR.TOTL.ZS + NV.IND.TOTL.ZS, high income: 2 + 27.
     pub merchandise_share_hic: f64,
-    /// The same for developing countries [fraction]. WDI 2003, low & middle income: 12 + 35.
+    /// The same for developing countries \[fraction\]. WDI 2003, low & middle income: 12 + 35.
     pub merchandise_share_dev: f64,
     /// Developing countries' merchandise imports from high-income countries in 2001, as a
     /// fraction of developing GDP. WTO, International Trade Statistics 2002, network of world
@@ -144,12 +144,12 @@ pub struct WorldParameters {
     /// US$6.8 tn (approximate).
     pub dev_imports_share: f64,
     /// Trade-weighted applied tariff of high-income countries on merchandise from developing
-    /// countries, 2001 [fraction]. Anderson, Martin & van der Mensbrugghe (2006), GTAP 6
+    /// countries, 2001 \[fraction\]. Anderson, Martin & van der Mensbrugghe (2006), GTAP 6
     /// protection data as summarized there: about 3% (agriculture far higher, manufactures
     /// lower).
     pub tariff_hic: f64,
     /// Trade-weighted applied tariff of developing countries on merchandise from high-income
-    /// countries, 2001 [fraction]. Same source: about 10%.
+    /// countries, 2001 \[fraction\]. Same source: about 10%.
     pub tariff_dev: f64,
     /// Armington elasticity between domestic and imported merchandise. GTAP 6 values for
     /// merchandise lie between 2 and 5 (Hertel et al. 2007); LINKAGE uses higher long-run
@@ -161,7 +161,7 @@ pub struct WorldParameters {
     /// Peri (2012) estimate about 20 within skill cells; between the broad groups of this
     /// model, lower values apply. Fitted to the published split (see `docs/reproductions.md`).
     pub sigma_migrants: f64,
-    /// Migrants' earnings relative to a native worker's, ω. Fitted.
+    /// Migrants' earnings relative to an unskilled native worker's, ω. Fitted.
     pub migrant_relative_wage: f64,
     /// Share ρ of migrants' income remitted to developing-country residents. World Bank (2006),
     /// GEP 2006 ch. 4: recorded remittances to developing countries of about US$85 bn in 2001,
@@ -171,6 +171,18 @@ pub struct WorldParameters {
     /// OECD Database on Immigrants in OECD Countries (2000 census round): about 7% of the
     /// labour force born in non-high-income countries (approximate).
     pub earlier_migrant_share: f64,
+    /// Skilled workers' share of employment, [high income, developing]: tertiary attainment of
+    /// the adult population around 2000 (Barro & Lee 2001, approximate: about 27% and 8%).
+    pub skilled_share: [f64; 2],
+    /// Skilled workers' wage relative to unskilled, [high income, developing] (returns to
+    /// tertiary education, Psacharopoulos & Patrinos 2004, approximate: about 1.6 and 2.5).
+    pub skill_premium: [f64; 2],
+    /// Elasticity of substitution between skilled and unskilled labour (Katz & Murphy 1992:
+    /// 1.4; later estimates up to 2).
+    pub sigma_skill: f64,
+    /// Temporary-worker quotas of Walmsley & Winters (2005): the share of the high-income
+    /// skilled and of the unskilled labour force admitted (3%).
+    pub temporary_quota: f64,
     /// The migration shock: new migrants as a share of the high-income labour force in the
     /// horizon year (World Bank 2006: 3%).
     pub migration_increase: f64,
@@ -198,6 +210,10 @@ impl Default for WorldParameters {
             migrant_relative_wage: 0.35,
             remittance_share: 0.10,
             earlier_migrant_share: 0.07,
+            skilled_share: [0.27, 0.08],
+            skill_premium: [1.6, 2.5],
+            sigma_skill: 1.4,
+            temporary_quota: 0.03,
             migration_increase: 0.03,
             migration_horizon: 2025,
             trade_horizon: 2015,
@@ -260,6 +276,12 @@ impl WorldParameters {
             0.5,
         )?;
         check("migration_increase", self.migration_increase, 0.0, 0.5)?;
+        check("temporary_quota", self.temporary_quota, 0.0, 0.5)?;
+        check("sigma_skill", self.sigma_skill, 0.05, 50.0)?;
+        for k in 0..2 {
+            check("skilled_share", self.skilled_share[k], 0.01, 0.9)?;
+            check("skill_premium", self.skill_premium[k], 1.0, 10.0)?;
+        }
         check("aid", self.aid, 0.0, 1e4)?;
         check("debt_relief", self.debt_relief, 0.0, 1e4)?;
         for (name, year) in [
@@ -277,9 +299,9 @@ impl WorldParameters {
 pub struct RegionBaseline {
     /// GDP [US$ bn at 2001 prices].
     pub gdp: f64,
-    /// Persons engaged [million].
+    /// Persons engaged \[million\].
     pub employment: f64,
-    /// Labour share of GDP [fraction].
+    /// Labour share of GDP \[fraction\].
     pub labour_share: f64,
 }
 
@@ -345,6 +367,73 @@ pub mod names {
 
 use names::*;
 
+/// Persons \[million\] and wages [US$ thousand a year at 2001 prices] of each labour type in a
+/// baseline: natives split into skilled and unskilled with the skill premium, earlier migrants
+/// (in the high-income region) at ω times an unskilled native's wage; the wage levels exhaust
+/// each region's labour income.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct LabourAccounts {
+    /// Skilled and unskilled natives, [high income, developing].
+    pub skilled: [f64; 2],
+    /// See [`LabourAccounts::skilled`].
+    pub unskilled: [f64; 2],
+    /// Earlier migrants in the high-income region.
+    pub earlier_migrants: f64,
+    /// Unskilled wage, [high income, developing].
+    pub unskilled_wage: [f64; 2],
+    /// Skilled wage, [high income, developing].
+    pub skilled_wage: [f64; 2],
+    /// Migrants' wage.
+    pub migrant_wage: f64,
+}
+
+impl LabourAccounts {
+    /// The accounts of `baseline` under `p`.
+    pub fn new(baseline: &Baseline, p: &WorldParameters) -> Self {
+        let regions = [baseline.high_income, baseline.developing];
+        let migrants = p.earlier_migrant_share * regions[0].employment;
+        let mut a = Self {
+            skilled: [0.0; 2],
+            unskilled: [0.0; 2],
+            earlier_migrants: migrants,
+            unskilled_wage: [0.0; 2],
+            skilled_wage: [0.0; 2],
+            migrant_wage: 0.0,
+        };
+        for (k, region) in regions.iter().enumerate() {
+            let natives = region.employment - if k == 0 { migrants } else { 0.0 };
+            a.skilled[k] = p.skilled_share[k] * natives;
+            a.unskilled[k] = natives - a.skilled[k];
+            let migrant_units = if k == 0 {
+                p.migrant_relative_wage * migrants
+            } else {
+                0.0
+            };
+            let labour_income = region.labour_share * region.gdp;
+            a.unskilled_wage[k] = labour_income
+                / (a.unskilled[k] + p.skill_premium[k] * a.skilled[k] + migrant_units);
+            a.skilled_wage[k] = p.skill_premium[k] * a.unskilled_wage[k];
+        }
+        a.migrant_wage = p.migrant_relative_wage * a.unskilled_wage[0];
+        a
+    }
+
+    /// Labour income of skilled natives [US$ bn].
+    pub fn skilled_income(&self, k: usize) -> f64 {
+        self.skilled[k] * self.skilled_wage[k]
+    }
+
+    /// Labour income of unskilled natives [US$ bn].
+    pub fn unskilled_income(&self, k: usize) -> f64 {
+        self.unskilled[k] * self.unskilled_wage[k]
+    }
+
+    /// Labour income of earlier migrants [US$ bn].
+    pub fn migrant_income(&self) -> f64 {
+        self.earlier_migrants * self.migrant_wage
+    }
+}
+
 /// The two regions with their suffix in commodity and sector names.
 const REGIONS: [&str; 2] = ["HIC", "DEV"];
 
@@ -366,21 +455,18 @@ pub fn build(
     let tariffs = [p.tariff_hic, p.tariff_dev];
     let consumer_of = [HIC_NATIVES, DEVELOPING_RESIDENTS];
 
-    // Labour: earlier migrants' share of high-income employment earn ω times a native's wage.
     let hic = &baseline.high_income;
     let dev = &baseline.developing;
-    let migrant_persons = p.earlier_migrant_share * hic.employment;
-    let native_persons = hic.employment - migrant_persons;
+    let labour = LabourAccounts::new(baseline, p);
     let hic_labour_income = hic.labour_share * hic.gdp;
-    let native_wage =
-        hic_labour_income / (native_persons + p.migrant_relative_wage * migrant_persons);
-    let earlier_income = p.migrant_relative_wage * native_wage * migrant_persons;
+    let earlier_income = labour.migrant_income();
+    // New migrants come from developing countries' unskilled labour.
     let new_persons = if with_new_migrants {
         p.migration_increase * hic.employment
     } else {
         0.0
     };
-    let new_income = new_persons * dev.wage();
+    let new_income = new_persons * labour.unskilled_wage[1];
     let remittances = p.remittance_share * earlier_income;
 
     // Trade: developing imports are data; high-income imports close the balance of payments
@@ -403,7 +489,8 @@ pub fn build(
             format!("A_{r}"),
             format!("C_{r}"),
             format!("K_{r}"),
-            format!("L_{r}"),
+            format!("LS_{r}"),
+            format!("LU_{r}"),
         ]);
     }
     spec = spec.commodities([MIGRANT_LABOUR]);
@@ -416,20 +503,22 @@ pub fn build(
             (format!("S_{r}"), region.gdp * (1.0 - merchandise[k])),
         ];
         for (good, va) in &value_added {
-            let labour = va * region.labour_share;
-            let capital = va - labour;
-            let labour_nest = if k == 0 {
-                // Native and migrant labour in the same proportions in both sectors.
-                let migrant = labour * earlier_income / hic_labour_income;
-                NestSpec::new(p.sigma_migrants)
-                    .named(format!("labour_{good}"))
-                    .input(format!("L_{r}"), labour - migrant)
-                    .input(MIGRANT_LABOUR, migrant)
-            } else {
-                NestSpec::new(1.0)
-                    .named(format!("labour_{good}"))
-                    .input(format!("L_{r}"), labour)
-            };
+            // Each labour type in the same proportion of labour costs in both sectors.
+            let labour_cost = va * region.labour_share;
+            let capital = va - labour_cost;
+            let total = region.labour_share * region.gdp;
+            let part = |income: f64| labour_cost * income / total;
+            let mut unskilled = NestSpec::new(p.sigma_migrants)
+                .named(format!("unskilled_{good}"))
+                .input(format!("LU_{r}"), part(labour.unskilled_income(k)));
+            if k == 0 {
+                // Migrants compete with unskilled natives (elasticity σ_m) before skilled labour.
+                unskilled = unskilled.input(MIGRANT_LABOUR, part(earlier_income));
+            }
+            let labour_nest = NestSpec::new(p.sigma_skill)
+                .named(format!("labour_{good}"))
+                .input(format!("LS_{r}"), part(labour.skilled_income(k)))
+                .nest(unskilled);
             spec = spec.sector(
                 SectorSpec::new(format!("P{good}"))
                     .output(good.clone(), *va)
@@ -480,7 +569,8 @@ pub fn build(
     spec = spec.consumer(
         ConsumerSpec::new(HIC_NATIVES)
             .endowment("K_HIC", hic_capital)
-            .endowment("L_HIC", hic_labour_income - earlier_income)
+            .endowment("LS_HIC", labour.skilled_income(0))
+            .endowment("LU_HIC", labour.unskilled_income(0))
             .demand(HIC_CONSUMPTION, natives_income),
     );
     spec = spec.consumer(
@@ -491,7 +581,7 @@ pub fn build(
     if with_new_migrants {
         spec = spec.consumer(
             ConsumerSpec::new(NEW_MIGRANTS)
-                .endowment("L_DEV", new_income)
+                .endowment("LU_DEV", new_income)
                 .endowment(MIGRANT_LABOUR, 0.0)
                 .demand(HIC_CONSUMPTION, new_income),
         );
@@ -500,7 +590,12 @@ pub fn build(
     spec = spec.consumer(
         ConsumerSpec::new(DEVELOPING_RESIDENTS)
             .endowment("K_DEV", dev_capital)
-            .endowment("L_DEV", dev_labour - new_income)
+            .endowment("LS_DEV", labour.skilled_income(1))
+            .endowment("LU_DEV", labour.unskilled_income(1) - new_income)
+            // Temporary workers abroad (Walmsley & Winters 2005) keep their home attachment:
+            // their host earnings are developing residents' income. None at the benchmark.
+            .endowment("LS_HIC", 0.0)
+            .endowment("LU_HIC", 0.0)
             .demand("C_DEV", residents_income),
     );
     spec = spec
@@ -551,7 +646,7 @@ pub struct MigrationOutcome {
     pub world: f64,
     /// World gain in % of baseline world GDP.
     pub world_pct: f64,
-    /// New migrants [million persons].
+    /// New migrants \[million persons\].
     pub new_migrant_persons: f64,
 }
 
@@ -574,17 +669,11 @@ pub fn migration(
     p: &WorldParameters,
 ) -> Result<MigrationOutcome, CalibrateError> {
     let (mut model, baseline) = benchmark_model(data, p, p.migration_horizon, true)?;
-    let hic = baseline.high_income;
-    let persons = p.migration_increase * hic.employment;
-    let migrant_persons = p.earlier_migrant_share * hic.employment;
-    let native_wage = hic.labour_share * hic.gdp
-        / (hic.employment - migrant_persons + p.migrant_relative_wage * migrant_persons);
-    model.set_endowment(NEW_MIGRANTS, "L_DEV", 0.0)?;
-    model.set_endowment(
-        NEW_MIGRANTS,
-        MIGRANT_LABOUR,
-        persons * p.migrant_relative_wage * native_wage,
-    )?;
+    let labour = LabourAccounts::new(&baseline, p);
+    let persons = p.migration_increase * baseline.high_income.employment;
+    // New migrants earn the migrant wage, like the earlier ones.
+    model.set_endowment(NEW_MIGRANTS, "LU_DEV", 0.0)?;
+    model.set_endowment(NEW_MIGRANTS, MIGRANT_LABOUR, persons * labour.migrant_wage)?;
     model.set_income_share(
         NEW_MIGRANTS,
         DEVELOPING_RESIDENTS,
@@ -609,6 +698,70 @@ pub fn migration(
         world_pct: 100.0 * world / baseline.world_gdp(),
         ..outcome
     })
+}
+
+/// Which temporary-worker quotas a Walmsley & Winters scenario raises.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Quotas {
+    /// Skilled workers only.
+    Skilled,
+    /// Unskilled workers only.
+    Unskilled,
+    /// Both.
+    Both,
+}
+
+/// Walmsley & Winters (2005): high-income countries admit temporary workers from developing
+/// countries equal to `temporary_quota` of their skilled and/or unskilled labour forces. The
+/// workers supply host labour of their own skill at the migrants' relative productivity ω
+/// (perfect substitutes for natives of that skill, in efficiency units) and keep their home
+/// attachment: their host earnings accrue to developing residents, whose home labour falls by
+/// the workers' home earnings. Evaluated in the base year (the study used 1997 data); returns
+/// the world welfare gain (sum of every consumer's EV) [US$ bn at 2001 prices].
+///
+/// # Errors
+/// Data, calibration or solver errors.
+pub fn temporary_workers(
+    data: &WorldData,
+    p: &WorldParameters,
+    quotas: Quotas,
+) -> Result<f64, CalibrateError> {
+    let (mut model, baseline) = benchmark_model(data, p, BASE_YEAR, false)?;
+    let a = LabourAccounts::new(&baseline, p);
+    let q = p.temporary_quota;
+    let skilled = matches!(quotas, Quotas::Skilled | Quotas::Both);
+    let unskilled = matches!(quotas, Quotas::Unskilled | Quotas::Both);
+    if skilled {
+        let persons = q * a.skilled[0];
+        model.set_endowment(
+            DEVELOPING_RESIDENTS,
+            "LS_HIC",
+            persons * p.migrant_relative_wage * a.skilled_wage[0],
+        )?;
+        model.set_endowment(
+            DEVELOPING_RESIDENTS,
+            "LS_DEV",
+            a.skilled_income(1) - persons * a.skilled_wage[1],
+        )?;
+    }
+    if unskilled {
+        let persons = q * (a.unskilled[0] + a.earlier_migrants);
+        model.set_endowment(
+            DEVELOPING_RESIDENTS,
+            "LU_HIC",
+            persons * p.migrant_relative_wage * a.unskilled_wage[0],
+        )?;
+        model.set_endowment(
+            DEVELOPING_RESIDENTS,
+            "LU_DEV",
+            a.unskilled_income(1) - persons * a.unskilled_wage[1],
+        )?;
+    }
+    let results = model.solve(&Options::default())?;
+    [HIC_NATIVES, EARLIER_MIGRANTS, DEVELOPING_RESIDENTS]
+        .iter()
+        .map(|c| ev(&results, c))
+        .sum()
 }
 
 /// Welfare effects of removing all merchandise tariffs [US$ bn a year at 2001 prices].
@@ -680,11 +833,105 @@ mod tests {
     }
 
     #[test]
-    fn print_scenarios() {
+    fn figures_respond_to_their_inputs() {
         let d = data();
         let p = WorldParameters::default();
-        println!("{:?}", migration(&d, &p).unwrap());
-        println!("{:?}", trade_liberalization(&d, &p).unwrap());
-        println!("aid {:?}", transfer(&d, &p, 70.0).unwrap());
+        let base = migration(&d, &p).unwrap();
+        // More migrants: more gain to them and to the world.
+        let more = migration(
+            &d,
+            &WorldParameters {
+                migration_increase: 0.05,
+                ..p.clone()
+            },
+        )
+        .unwrap();
+        assert!(more.new_migrants > base.new_migrants && more.world > base.world);
+        // A higher remittance share moves income from new migrants to developing residents.
+        let remit = migration(
+            &d,
+            &WorldParameters {
+                remittance_share: 0.3,
+                ..p.clone()
+            },
+        )
+        .unwrap();
+        assert!(remit.developing_residents > base.developing_residents);
+        assert!(remit.new_migrants < base.new_migrants);
+        // Closer substitutes for natives: earlier migrants lose less.
+        let subst = migration(
+            &d,
+            &WorldParameters {
+                sigma_migrants: 10.0,
+                ..p.clone()
+            },
+        )
+        .unwrap();
+        assert!(subst.earlier_migrants > base.earlier_migrants);
+        // A vanishing shock, a vanishing gain.
+        let tiny = WorldParameters {
+            migration_increase: 1e-7,
+            ..p.clone()
+        };
+        let tiny = migration(&d, &tiny).unwrap();
+        assert!(
+            tiny.world.abs() < 1e-3 && tiny.world.abs() < 1e-3 * base.world.abs(),
+            "{tiny:?}"
+        );
+        // Aid: the recipients' gain grows with the amount and vanishes without it.
+        assert!(transfer(&d, &p, 0.0).unwrap().abs() < 1e-6);
+        let small = transfer(&d, &p, 10.0).unwrap();
+        let large = transfer(&d, &p, 70.0).unwrap();
+        assert!(small > 0.0 && large > 5.0 * small);
+        // Temporary workers: the gain grows with the quota.
+        let q = |quota| {
+            temporary_workers(
+                &d,
+                &WorldParameters {
+                    temporary_quota: quota,
+                    ..p.clone()
+                },
+                Quotas::Both,
+            )
+            .unwrap()
+        };
+        assert!(q(0.05) > q(0.03) && q(0.03) > 0.0);
+        assert!(q(0.0).abs() < 1e-6);
+    }
+
+    #[test]
+    fn parameter_errors_name_the_parameter() {
+        let p = WorldParameters {
+            remittance_share: 1.5,
+            ..WorldParameters::default()
+        };
+        assert_eq!(
+            p.validate().unwrap_err().to_string(),
+            "parameter `remittance_share` = 1.5: expected a number in [0, 0.9]"
+        );
+        let p = WorldParameters {
+            sigma_armington: f64::NAN,
+            ..WorldParameters::default()
+        };
+        assert!(matches!(
+            p.validate(),
+            Err(CalibrateError::ParameterOutOfRange {
+                name: "sigma_armington",
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn malformed_inputs_are_reported_with_file_and_line() {
+        let bad = WORLD_INPUTS_CSV.replace("0.018130", "fast");
+        let e = WorldData::parse(&bad, PWT_INCOME_GROUPS_CSV).unwrap_err();
+        assert!(
+            e.to_string().starts_with("world_model_inputs.csv line 2"),
+            "{e}"
+        );
+        let header_only = WORLD_INPUTS_CSV.lines().next().unwrap();
+        let e = WorldData::parse(header_only, PWT_INCOME_GROUPS_CSV).unwrap_err();
+        assert!(matches!(e, CalibrateError::Missing { .. }), "{e}");
     }
 }
