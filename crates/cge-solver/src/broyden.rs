@@ -6,7 +6,7 @@
 use crate::engine::{dot, inf_norm, two_norm, Direction, Engine};
 use crate::newton::armijo;
 use crate::problem::Problem;
-use crate::report::{Method, Solution, SolveError, Termination};
+use crate::report::{Method, Solution, SolveError};
 
 /// The rank-one corrections of the inverse, stored in preallocated rows.
 struct InverseUpdates {
@@ -72,14 +72,8 @@ pub(crate) fn solve<P: Problem + ?Sized>(
     let mut fresh = false;
     let mut direction = Direction::Newton;
     let termination = loop {
-        if error <= opts.tolerance {
-            break Termination::Converged;
-        }
-        if engine.counts.iterations >= opts.max_iterations {
-            break Termination::MaxIterations;
-        }
-        if engine.counts.residuals >= opts.max_evaluations {
-            break Termination::MaxEvaluations;
+        if let Some(stop) = engine.stop(error) {
+            break stop;
         }
         engine.counts.iterations += 1;
         if !fresh && (engine.counts.jacobians == 0 || updates.is_full()) {

@@ -3,7 +3,7 @@
 
 use crate::engine::{dot, inf_norm, Direction, Engine};
 use crate::problem::Problem;
-use crate::report::{Method, Solution, SolveError, Termination};
+use crate::report::{Method, Solution, SolveError};
 
 /// ‖D v‖₂.
 fn scaled_norm(diag: &[f64], v: &[f64]) -> f64 {
@@ -86,7 +86,6 @@ pub(crate) fn solve<P: Problem + ?Sized>(
     x0: &[f64],
 ) -> Result<Solution, SolveError> {
     let n = engine.n;
-    let opts = engine.opts;
     let mut x = x0.to_vec();
     let mut f = vec![0.0; n];
     let mut pn = vec![0.0; n];
@@ -105,14 +104,8 @@ pub(crate) fn solve<P: Problem + ?Sized>(
     let mut need_jacobian = true;
     let mut have_newton = false;
     let termination = loop {
-        if error <= opts.tolerance {
-            break Termination::Converged;
-        }
-        if engine.counts.iterations >= opts.max_iterations {
-            break Termination::MaxIterations;
-        }
-        if engine.counts.residuals >= opts.max_evaluations {
-            break Termination::MaxEvaluations;
+        if let Some(stop) = engine.stop(error) {
+            break stop;
         }
         engine.counts.iterations += 1;
         if need_jacobian {

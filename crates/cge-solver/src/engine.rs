@@ -147,6 +147,20 @@ impl<'a, P: Problem + ?Sized> Engine<'a, P> {
         })
     }
 
+    /// The reason to stop before the next iteration, if any: convergence of `error`, or a limit
+    /// on iterations or residual evaluations reached. Every method checks this first.
+    pub fn stop(&self, error: f64) -> Option<Termination> {
+        if error <= self.opts.tolerance {
+            Some(Termination::Converged)
+        } else if self.counts.iterations >= self.opts.max_iterations {
+            Some(Termination::MaxIterations)
+        } else if self.counts.residuals >= self.opts.max_evaluations {
+            Some(Termination::MaxEvaluations)
+        } else {
+            None
+        }
+    }
+
     /// Evaluates F at a trial point. `Ok(false)` when the problem rejects the point or returns a
     /// non-finite value there: the caller shortens its step.
     pub fn trial_residual(&mut self, x: &[f64], f: &mut [f64]) -> bool {

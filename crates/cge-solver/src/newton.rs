@@ -3,7 +3,7 @@
 
 use crate::engine::{dot, half_sq, inf_norm, Direction, Engine};
 use crate::problem::Problem;
-use crate::report::{Method, Solution, SolveError, Termination};
+use crate::report::{Method, Solution, SolveError};
 
 /// Backtracking from α = 1. `trial(α)` evaluates the merit at the trial point and returns
 /// `(θ(α), m(α))` with m(α) the change predicted by the linear model (negative for a descent
@@ -70,14 +70,8 @@ pub(crate) fn solve<P: Problem + ?Sized>(
     engine.history.push(error);
     let mut reuse_factorization = false;
     let termination = loop {
-        if error <= opts.tolerance {
-            break Termination::Converged;
-        }
-        if engine.counts.iterations >= opts.max_iterations {
-            break Termination::MaxIterations;
-        }
-        if engine.counts.residuals >= opts.max_evaluations {
-            break Termination::MaxEvaluations;
+        if let Some(stop) = engine.stop(error) {
+            break stop;
         }
         engine.counts.iterations += 1;
         if reuse_factorization {

@@ -158,14 +158,8 @@ pub(crate) fn solve<P: Problem + ?Sized>(
     // Merits of the last iterations, for the non-monotone line search.
     let mut recent_merits = [0.0f64; 5];
     let termination = loop {
-        if error <= opts.tolerance {
-            break Termination::Converged;
-        }
-        if engine.counts.iterations >= opts.max_iterations {
-            break Termination::MaxIterations;
-        }
-        if engine.counts.residuals >= opts.max_evaluations {
-            break Termination::MaxEvaluations;
+        if let Some(stop) = engine.stop(error) {
+            break stop;
         }
         engine.counts.iterations += 1;
         engine.jacobian(&x)?;
