@@ -197,6 +197,41 @@ pub fn render_markdown(run: &ReproductionRun) -> String {
         run.seconds
     ));
     line("");
+    let outside: Vec<&Figure> = run
+        .figures
+        .iter()
+        .filter(|f| f.within_band == Some(false))
+        .collect();
+    if !outside.is_empty() {
+        line("## Figures outside their bands");
+        line("");
+        for f in &outside {
+            line(&format!(
+                "- `{}`: published {}, computed {}, gap {}%.",
+                f.id,
+                f.published.map_or("-".into(), |p| p.to_string()),
+                f.computed.map_or("-".into(), |c| fixed(c, 2)),
+                f.gap_pct.map_or("-".into(), |g| fixed(g, 1))
+            ));
+        }
+        line("");
+        line("Why, as far as the models tell:");
+        line("");
+        line("- Trade liberalization: the trade model is static, has value added but no intermediate");
+        line("  inputs, averages tariffs over two merchandise goods, and leaves out agricultural domestic");
+        line("  support and export subsidies, which the published LINKAGE scenario also removed and which");
+        line("  carry most of its gains. Removing average tariffs in such a model gives gains of the order of");
+        line("  Harberger triangles: a fraction of the published ones. Developing regions, whose tariffs are");
+        line("  higher, also lose terms of trade when they liberalize.");
+        line("- Aid and debt relief: in the world model a transfer raises the recipients' demand for their");
+        line("  own goods and improves their terms of trade (the transfer problem), worth about a fifth of");
+        line("  the transfer with Armington elasticity 4; the published comparison takes face values.");
+        line("- Pritchett's ratio follows from the trade and transfer figures.");
+        line("- Walmsley & Winters' world gain: temporary workers are given the same relative productivity as");
+        line("  the fitted migrants; the published study assumed lower productivity for movers, which this");
+        line("  model does not pin down independently.");
+        line("");
+    }
     line("## The models");
     line("");
     line("- **World model** (`cge_calibrate::world`): high-income and developing regions projected from 2001 to");
