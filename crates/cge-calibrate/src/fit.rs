@@ -129,12 +129,14 @@ pub struct FitReport {
 struct MigrationFit<'a> {
     data: &'a WorldData,
     base: &'a WorldParameters,
+    free: &'a [FreeParameter],
+    targets: &'a [Target],
 }
 
 impl MigrationFit<'_> {
     fn parameters(&self, u: &[f64]) -> WorldParameters {
         let mut p = self.base.clone();
-        for (f, &ui) in MIGRATION_FREE.iter().zip(u) {
+        for (f, &ui) in self.free.iter().zip(u) {
             set(&mut p, f.name, to_range(ui, f));
         }
         p
@@ -152,7 +154,8 @@ impl CostFunction for MigrationFit<'_> {
         let Ok(outcome) = migration(self.data, &p) else {
             return Ok(1e6);
         };
-        Ok(MIGRATION_TARGETS
+        Ok(self
+            .targets
             .iter()
             .map(|t| ((target_value(&outcome, t.id) - t.published) / t.published).powi(2))
             .sum())
@@ -168,8 +171,27 @@ pub fn fit_migration(
     data: &WorldData,
     base: &WorldParameters,
 ) -> Result<FitReport, CalibrateError> {
-    let problem = MigrationFit { data, base };
-    let start: Vec<f64> = MIGRATION_FREE
+    fit_migration_with(data, base, &MIGRATION_FREE, &MIGRATION_TARGETS)
+}
+
+/// Fits the parameters `free` of the migration scenario to `targets`, the other parameters
+/// kept at `base`'s values — e.g. with the remittance share fixed at a value from data.
+///
+/// # Errors
+/// [`CalibrateError::Fit`] if the optimizer fails; model errors at the optimum.
+pub fn fit_migration_with(
+    data: &WorldData,
+    base: &WorldParameters,
+    free: &[FreeParameter],
+    targets: &[Target],
+) -> Result<FitReport, CalibrateError> {
+    let problem = MigrationFit {
+        data,
+        base,
+        free,
+        targets,
+    };
+    let start: Vec<f64> = free
         .iter()
         .map(|f| from_range(get(base, f.name), f))
         .collect();
@@ -194,15 +216,20 @@ pub fn fit_migration(
     let best = state.get_best_param().cloned().unwrap_or(start);
     let iterations = state.get_iter();
     let objective = state.get_best_cost();
-    let problem = MigrationFit { data, base };
+    let problem = MigrationFit {
+        data,
+        base,
+        free,
+        targets,
+    };
     let parameters = problem.parameters(&best);
     let outcome = migration(data, &parameters)?;
     Ok(FitReport {
-        fitted: MIGRATION_FREE
+        fitted: free
             .iter()
             .map(|f| (f.name.to_string(), get(&parameters, f.name)))
             .collect(),
-        targets: MIGRATION_TARGETS
+        targets: targets
             .iter()
             .map(|t| (t.id.to_string(), t.published, target_value(&outcome, t.id)))
             .collect(),

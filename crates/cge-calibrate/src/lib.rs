@@ -47,6 +47,7 @@ mod error;
 pub mod fit;
 pub mod reproduce;
 pub mod reproductions;
+pub mod sam;
 pub mod sensitivity;
 pub mod tolerances;
 pub mod trade;
