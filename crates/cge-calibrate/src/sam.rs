@@ -58,7 +58,10 @@ pub fn read_sam_csv(path: &std::path::Path) -> Result<Sam, CalibrateError> {
 /// [`CalibrateError::Parse`] for a cell that is not a number, [`CalibrateError::OutOfRange`]
 /// for a non-finite number.
 pub fn parse_sam_csv(text: &str, file: &str) -> Result<Sam, CalibrateError> {
-    let mut lines = text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty());
+    let mut lines = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty());
     let expected = ",<account>,<account>,...";
     let Some((_, header)) = lines.next() else {
         return Err(CalibrateError::EmptyFile {
@@ -170,7 +173,10 @@ mod tests {
         let e = parse_sam_csv("X,A,B\n", "f.csv").unwrap_err();
         assert!(matches!(e, CalibrateError::Header { .. }), "{e}");
         let e = parse_sam_csv(",A,B\nA,1\n", "f.csv").unwrap_err();
-        assert!(matches!(e, CalibrateError::FieldCount { line: 2, .. }), "{e}");
+        assert!(
+            matches!(e, CalibrateError::FieldCount { line: 2, .. }),
+            "{e}"
+        );
         let e = parse_sam_csv(",A,B\nA,1,x\nB,,\n", "f.csv").unwrap_err();
         assert_eq!(
             e.to_string(),

@@ -3,12 +3,20 @@
 //! residual and analytic Jacobian (throughput in Jacobian nonzeros: the cost should be linear
 //! in them), and a 2×2×2 counterfactual solve.
 //!
+//! Scale (docs/performance.md): counterfactual solves of synthetic worlds (`world_solve`,
+//! all tariffs halved) and of the SAM-driven standard model (`sam_solve`, all tariffs
+//! abolished, calibration included), and the analytic Jacobian against sparse finite
+//! differences (`jacobian_fd`; the accuracy is printed once).
+//!
 //! `cargo bench -p cge-core --bench core -- --warm-up-time 1 --measurement-time 3`
 
 use std::hint::black_box;
 
 use cge_core::families::hos::{MultiRegion, TwoByTwoByTwo};
-use cge_solver::{Options, Problem};
+use cge_core::families::sam::{Sam, StandardModel};
+use cge_core::families::synthetic::{SyntheticWorld, WorldSize};
+use cge_core::Model;
+use cge_solver::{EvalError, FiniteDifference, Options, Problem, Residual, Solver};
 use criterion::{criterion_group, criterion_main, BatchSize, BenchmarkId, Criterion, Throughput};
 
 /// (regions, goods, factors): small, medium, and one with about 10⁵ unknowns.
@@ -95,5 +103,138 @@ fn solve_two_by_two(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, build, evaluate, solve_two_by_two);
+/// Synthetic worlds (R, S, F) for the solve benchmarks: about 10³ and 10⁴ unknowns. The GTAP
+/// size (140, 65, 5) is run by the `scale` example, not here.
+const WORLDS: [(usize, usize, usize); 2] = [(10, 10, 3), (50, 30, 5)];
+
+fn world_solve(c: &mut Criterion) {
+    let mut group = c.benchmark_group("world_solve");
+    group.sample_size(10);
+    for (r, s, f) in WORLDS {
+        let world = SyntheticWorld::generate(WorldSize::new(r, s, f), SEED).expect("fits");
+        let mut model = world.build().expect("balanced");
+        world.scale_tariffs(&mut model, 0.5).expect("valid");
+        let solver = Solver::new(model.solver_options()).expect("valid options");
+        let x0 = model.benchmark_point();
+        let id = format!("{} (n={})", label(r, s, f), model.dim());
+        group.bench_function(BenchmarkId::from_parameter(id), |b| {
+            b.iter(|| solver.solve(&model, black_box(&x0)).expect("converges"))
+        });
+    }
+    group.finish();
+}
+
+/// Sector counts of the SAM benchmarks (dense input–output tables).
+const SAM_SECTORS: [usize; 3] = [80, 320, 1_280];
+
+fn sam_solve(c: &mut Criterion) {
+    let mut group = c.benchmark_group("sam_solve");
+    group.sample_size(10);
+    for n in SAM_SECTORS {
+        let (sam, labels) = Sam::synthetic(n, 0, SEED).expect("sizes");
+        group.bench_function(BenchmarkId::from_parameter(format!("N={n}")), |b| {
+            b.iter(|| {
+                let standard = StandardModel::calibrate(&sam, &labels).expect("balanced");
+                let mut model = standard.build().expect("builds");
+                standard.scale_tariffs(&mut model, 0.0).expect("valid");
+                let options = model.solver_options();
+                model.solve(&options).expect("converges")
+            })
+        });
+    }
+    group.finish();
+}
+
+/// A model's residual alone, for finite differences.
+struct ResidualOf<'a>(&'a Model);
+
+impl Residual for ResidualOf<'_> {
+    fn dim(&self) -> usize {
+        self.0.dim()
+    }
+    fn residual(&self, x: &[f64], f: &mut [f64]) -> Result<(), EvalError> {
+        self.0.residual(x, f)
+    }
+}
+
+fn jacobian_fd(c: &mut Criterion) {
+    let mut group = c.benchmark_group("jacobian_fd");
+    group.sample_size(10);
+    for (r, s, f) in [(10, 10, 3), (20, 20, 3)] {
+        let world = SyntheticWorld::generate(WorldSize::new(r, s, f), SEED).expect("fits");
+        let model = world.build().expect("balanced");
+        let pattern = model.jacobian_pattern();
+        // Finite differences fill every triplet with the whole entry, so they get the
+        // pattern with duplicated positions merged; the analytic values are summed into the
+        // same positions for the comparison.
+        let mut positions: Vec<(usize, usize)> = pattern
+            .rows()
+            .iter()
+            .zip(pattern.cols())
+            .map(|(&r, &c)| (r, c))
+            .collect();
+        positions.sort_unstable();
+        positions.dedup();
+        let merged = cge_solver::Pattern::from_triplets(
+            model.dim(),
+            positions.iter().map(|p| p.0).collect(),
+            positions.iter().map(|p| p.1).collect(),
+        )
+        .expect("valid positions");
+        let fd =
+            FiniteDifference::with_pattern(ResidualOf(&model), merged).expect("same dimension");
+        let x: Vec<f64> = model
+            .benchmark_point()
+            .iter()
+            .enumerate()
+            .map(|(i, v)| v * (1.0 + 0.01 * ((i % 7) as f64)))
+            .collect();
+        let mut analytic = vec![0.0; pattern.len()];
+        let mut approx = vec![0.0; positions.len()];
+        model.jacobian(&x, &mut analytic).expect("evaluates");
+        fd.jacobian(&x, &mut approx).expect("evaluates");
+        let mut summed = vec![0.0; positions.len()];
+        for (k, (&r, &c)) in pattern.rows().iter().zip(pattern.cols()).enumerate() {
+            let slot = positions.binary_search(&(r, c)).expect("present");
+            summed[slot] += analytic[k];
+        }
+        // Accuracy of forward differences against the analytic entries, relative to
+        // max(1, |entry|), reported once.
+        let worst = summed
+            .iter()
+            .zip(&approx)
+            .map(|(a, d)| (a - d).abs() / a.abs().max(1.0))
+            .fold(0.0f64, f64::max);
+        eprintln!(
+            "{}: n = {}, {} triplets, {} positions, {} residuals per finite-difference Jacobian; forward differences differ from the analytic Jacobian by up to {worst:.2e} (relative to max(1, |entry|))",
+            label(r, s, f),
+            model.dim(),
+            pattern.len(),
+            positions.len(),
+            fd.evaluations_per_jacobian()
+        );
+        let id = label(r, s, f);
+        group.bench_function(BenchmarkId::new("analytic", &id), |b| {
+            b.iter(|| {
+                model
+                    .jacobian(black_box(&x), &mut analytic)
+                    .expect("evaluates")
+            })
+        });
+        group.bench_function(BenchmarkId::new("finite_differences", &id), |b| {
+            b.iter(|| fd.jacobian(black_box(&x), &mut approx).expect("evaluates"))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(
+    benches,
+    build,
+    evaluate,
+    solve_two_by_two,
+    world_solve,
+    sam_solve,
+    jacobian_fd
+);
 criterion_main!(benches);

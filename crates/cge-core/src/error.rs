@@ -34,6 +34,24 @@ pub enum CoreError {
         /// The path.
         path: String,
     },
+    /// A model that would not fit in the memory allowed (see [`crate::memory`]).
+    #[error(
+        "{what} would need about {:.2} GiB ({unknowns} unknowns, {triplets} Jacobian entries), more than the limit of {:.2} GiB; make it smaller or raise the memory limit",
+        crate::memory::gib(*.estimate_bytes),
+        crate::memory::gib(*.limit_bytes)
+    )]
+    TooLarge {
+        /// The model or family.
+        what: String,
+        /// Its unknowns.
+        unknowns: u64,
+        /// Its Jacobian triplets.
+        triplets: u64,
+        /// The estimate \[bytes\].
+        estimate_bytes: u64,
+        /// The limit \[bytes\].
+        limit_bytes: u64,
+    },
     /// A reference to a name that the model does not declare.
     #[error("{context}: unknown {kind} `{name}`{}", suggestion_text(.suggestions))]
     UnknownName {

@@ -10,7 +10,7 @@
 //! is validated and compiled into a [`Model`], which implements [`cge_solver::Problem`]
 //! (Mathiesen's formulation: zero profit ⟂ activity, market clearance ⟂ price, income balance
 //! ⟂ income, constraint ⟂ auxiliary). [`Model::solve`] returns [`Results`] with welfare.
-//! Every equation is numbered in `docs/model.md` (E1–E21); comments in the code cite them.
+//! Every equation is numbered in `docs/model.md` (E1–E22); comments in the code cite them.
 //!
 //! # Example
 //!
@@ -46,10 +46,35 @@
 //! assert!(results.walras_residual.abs() < 1e-8);
 //! # Ok::<(), cge_core::CoreError>(())
 //! ```
+//!
+//! # A 2×2×2 Heckscher–Ohlin counterfactual
+//!
+//! Two countries, two goods, two factors, calibrated at the free-trade benchmark; home imposes
+//! a 20% tariff on its imports of the capital-intensive good. The tariff raises the domestic
+//! price of the imported good, and with it (Stolper–Samuelson) the return to the factor used
+//! intensively in it; factor price equalization fails.
+//!
+//! ```
+//! use cge_core::families::hos::{factor_price, TwoByTwoByTwo};
+//!
+//! // Endowments [country][factor] (L, K) and cost shares [good][factor]: X is labour-intensive.
+//! let family = TwoByTwoByTwo::new([[120.0, 80.0], [80.0, 120.0]], [[0.7, 0.3], [0.3, 0.7]]);
+//! let mut model = family.spec()?.build()?;
+//! model.check_benchmark()?;
+//! // H is labour-abundant, so it imports the capital-intensive good Y.
+//! family.set_tariff(&mut model, "H", "Y", 0.2)?;
+//! let results = model.solve(&cge_solver::Options::default())?;
+//! let rent = |c: &str| results.prices[&factor_price("K", c)] / results.prices[&factor_price("L", c)];
+//! assert!(rent("H") > rent("F"));
+//! assert!(results.walras_residual.abs() < 1e-8);
+//! println!("EV of H: {:.3}", results.welfare["H"].equivalent_variation);
+//! # Ok::<(), cge_core::CoreError>(())
+//! ```
 #![warn(missing_docs)]
 
 mod error;
 pub mod families;
+pub mod memory;
 mod model;
 mod results;
 mod spec;

@@ -2,14 +2,18 @@
 //! of `docs/model.md`) with its analytic sparse Jacobian, shocks and solving.
 
 use std::collections::HashMap;
+use std::ops::Range;
+use std::sync::OnceLock;
 
 use cge_solver::{Bounds, EvalError, Options, Pattern, Problem, Solver};
+use rayon::prelude::*;
 
 use crate::error::{suggest, CoreError, Imbalance};
+use crate::memory::MemoryEstimate;
 use crate::results::Results;
 use crate::spec::{Affine, ModelSpec, NestChild, NestSpec, NumeraireSpec, VarRef};
 use crate::tolerances;
-use crate::tree::{Forest, LeafTax, TreeState, NONE};
+use crate::tree::{Forest, LeafTax, StateBlock, TreeState, NONE};
 
 /// Who owns a tree, and so which unknown sets its activity level.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -97,7 +101,29 @@ pub struct Model {
     /// The model's scale for tolerances (see [`crate::tolerances`]).
     pub(crate) scale: f64,
     pub(crate) last: Option<Vec<f64>>,
+    /// Per sector: input demands written at the output price (E22).
+    pub(crate) at_output_price: Vec<bool>,
+    /// Consecutive trees evaluated together, in parallel across blocks; fixed by the structure
+    /// (never by the number of threads), so results are bit-identical with any thread count.
+    pub(crate) blocks: Vec<Range<usize>>,
+    /// Where each tree's Jacobian triplets start; computed once, on first use.
+    pub(crate) layout: OnceLock<Layout>,
 }
+
+/// The Jacobian's triplet layout: tree t's triplets are `offsets[t]..offsets[t + 1]`, the
+/// endowment, transfer, share, income, auxiliary and numeraire entries follow.
+#[derive(Debug, Clone)]
+pub(crate) struct Layout {
+    pub offsets: Vec<usize>,
+    pub total: usize,
+    /// Largest element and leaf counts of one tree (sizes of per-thread scratch).
+    pub max_elems: usize,
+    pub max_leaves: usize,
+}
+
+/// Elements per evaluation block: large enough that a block's work dwarfs the cost of handing
+/// it to a thread.
+const BLOCK_ELEMS: usize = 2_048;
 
 /// The state of the model at one point, shared by the residual and the Jacobian.
 pub(crate) struct EvalState {
@@ -106,6 +132,9 @@ pub(crate) struct EvalState {
     pub level: Vec<f64>,
     /// ∂level/∂(its unknown): 1 for Y_j, 1/(E_h π_h) for M_h.
     pub dlevel: Vec<f64>,
+    /// Per tree: the factor (V_out R / (V_in π))^σ applied to the Shephard quantities of an
+    /// input tree whose demands are written at the output price (E22); 1 otherwise.
+    pub kappa: Vec<f64>,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -516,6 +545,7 @@ impl Model {
         }
 
         let Scope { forest, nests, .. } = scope;
+        let blocks = tree_blocks(&forest, &owner);
         let benchmark_income: Vec<f64> = consumer_tree
             .iter()
             .map(|&t| forest.trees[t].value)
@@ -580,8 +610,37 @@ impl Model {
             benchmark_level,
             scale,
             last: None,
+            at_output_price: spec
+                .sectors
+                .iter()
+                .map(|s| s.demand_at_output_price)
+                .collect(),
+            blocks,
+            layout: OnceLock::new(),
         })
     }
+}
+
+/// Splits the trees into runs of consecutive trees with at least [`BLOCK_ELEMS`] elements (the
+/// last may be smaller), never separating a sector's input and output trees (E22 reads the
+/// outputs while scaling the inputs).
+fn tree_blocks(forest: &Forest, owner: &[Owner]) -> Vec<Range<usize>> {
+    let mut blocks = Vec::new();
+    let mut start = 0;
+    let mut elems = 0;
+    for (t, tree) in forest.trees.iter().enumerate() {
+        elems += tree.elems.len();
+        let splittable = !matches!(owner[t], Owner::Inputs(_));
+        if elems >= BLOCK_ELEMS && splittable {
+            blocks.push(start..t + 1);
+            start = t + 1;
+            elems = 0;
+        }
+    }
+    if start < forest.trees.len() || blocks.is_empty() {
+        blocks.push(start..forest.trees.len());
+    }
+    blocks
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -754,33 +813,82 @@ impl Model {
         &x[self.auxiliary_index(0)..]
     }
 
-    /// Evaluates every tree and level at x.
+    /// Evaluates every tree and level at x. Blocks of trees are evaluated in parallel; each
+    /// tree is evaluated alone, so the state is the same with any number of threads.
     pub(crate) fn evaluate(&self, x: &[f64]) -> Result<EvalState, EvalError> {
         self.check_len(x)?;
-        let mut trees = self.forest.structural_state();
+        let fo = &self.forest;
+        let mut trees = fo.structural_state();
         let p = self.prices(x);
-        self.forest
-            .evaluate(p, self.auxes(x), &mut trees)
-            .map_err(|l| {
-                let c = self.forest.commodity[l];
-                EvalError::at(
-                    self.price_index(c),
-                    format!(
-                        "relative price {} of `{}` in the {} is not positive, but its nest has a non-zero elasticity",
-                        trees.r[l],
-                        self.commodities[c],
-                        self.tree_context(self.tree_of_leaf(l))
-                    ),
-                )
-            })?;
+        let z = self.auxes(x);
+        let failed = {
+            // Cut the state into one mutable view per block.
+            let mut views = Vec::with_capacity(self.blocks.len());
+            let (mut r, mut pi, mut edge, mut xs) = (
+                &mut trees.r[..],
+                &mut trees.pi[..],
+                &mut trees.edge[..],
+                &mut trees.x[..],
+            );
+            let (mut e0, mut l0) = (0, 0);
+            for b in &self.blocks {
+                let (Some(first), Some(last)) = (b.clone().next(), b.clone().next_back()) else {
+                    continue;
+                };
+                let e1 = fo.trees[last].elems.end;
+                let l1 = fo.trees[last].leaves.end;
+                debug_assert_eq!(
+                    (fo.trees[first].elems.start, fo.trees[first].leaves.start),
+                    (e0, l0)
+                );
+                let (r_here, r_rest) = std::mem::take(&mut r).split_at_mut(l1 - l0);
+                let (pi_here, pi_rest) = std::mem::take(&mut pi).split_at_mut(e1 - e0);
+                let (edge_here, edge_rest) = std::mem::take(&mut edge).split_at_mut(e1 - e0);
+                let (x_here, x_rest) = std::mem::take(&mut xs).split_at_mut(e1 - e0);
+                views.push((
+                    b.clone(),
+                    StateBlock {
+                        e0,
+                        l0,
+                        r: r_here,
+                        pi: pi_here,
+                        edge: edge_here,
+                        x: x_here,
+                    },
+                ));
+                (r, pi, edge, xs) = (r_rest, pi_rest, edge_rest, x_rest);
+                (e0, l0) = (e1, l1);
+            }
+            let run = |(b, view): (Range<usize>, StateBlock<'_>)| fo.evaluate_block(b, p, z, view);
+            let outcomes: Vec<Result<(), usize>> = if views.len() > 1 {
+                views.into_par_iter().map(run).collect()
+            } else {
+                views.into_iter().map(run).collect()
+            };
+            // The first failing block in tree order: the same error with any thread count.
+            outcomes.into_iter().find_map(Result::err)
+        };
+        if let Some(l) = failed {
+            let c = fo.commodity[l];
+            return Err(EvalError::at(
+                self.price_index(c),
+                format!(
+                    "relative price {} of `{}` in the {} is not positive, but its nest has a non-zero elasticity",
+                    trees.r[l],
+                    self.commodities[c],
+                    self.tree_context(self.tree_of_leaf(l))
+                ),
+            ));
+        }
         let mut level = vec![0.0; self.owner.len()];
         let mut dlevel = vec![1.0; self.owner.len()];
+        let mut kappa = vec![1.0; self.owner.len()];
         for (t, o) in self.owner.iter().enumerate() {
             match *o {
                 Owner::Inputs(j) | Owner::Outputs(j) => level[t] = x[self.activity_index(j)],
                 Owner::Demand(h) => {
                     // E11: utility U = M / (E π).
-                    let root = self.forest.trees[t].elems.start;
+                    let root = fo.trees[t].elems.start;
                     let e_pi = self.benchmark_income[h] * trees.pi[root];
                     if !(e_pi > 0.0 && e_pi.is_finite()) {
                         return Err(EvalError::at(
@@ -796,10 +904,42 @@ impl Model {
                 }
             }
         }
+        // E22: demands at the output price, κ = (V_out R / (V_in π))^σ.
+        for (j, &(t_in, t_out)) in self.sector_trees.iter().enumerate() {
+            if !self.at_output_price[j] {
+                continue;
+            }
+            let root = fo.trees[t_in].elems.start;
+            let sigma = fo.sigma[root];
+            if sigma == 0.0 {
+                continue;
+            }
+            let revenue = fo.trees[t_out].value * trees.pi[fo.trees[t_out].elems.start];
+            let cost = fo.trees[t_in].value * trees.pi[root];
+            if !(revenue > 0.0 && revenue.is_finite() && cost > 0.0 && cost.is_finite()) {
+                return Err(EvalError::at(
+                    self.activity_index(j),
+                    format!(
+                        "sector `{}` writes its demands at its output price, but its unit revenue {revenue} or unit cost {cost} is not positive",
+                        self.sectors[j]
+                    ),
+                ));
+            }
+            let k = if sigma == 1.0 {
+                revenue / cost
+            } else {
+                (revenue / cost).powf(sigma)
+            };
+            kappa[t_in] = k;
+            for e in fo.trees[t_in].elems.clone() {
+                trees.x[e] *= k;
+            }
+        }
         Ok(EvalState {
             trees,
             level,
             dlevel,
+            kappa,
         })
     }
 
@@ -857,87 +997,143 @@ impl Model {
         }
     }
 
-    /// Emits every Jacobian triplet in a fixed order that depends on the structure only; the
-    /// pattern and the values come from this one function (see [`Sink`]).
-    fn emit(&self, x: &[f64], st: &EvalState, sink: &mut Sink<'_>) {
+    /// ∂r_m/∂(unknown) for a leaf m: its price, and its auxiliary through an endogenous tax
+    /// (E1, E2); an unused second slot has column `NONE`.
+    fn rcols(&self, m: usize, p: &[f64], z: &[f64]) -> [(usize, f64); 2] {
+        let fo = &self.forest;
+        let c = fo.commodity[m];
+        let t = fo.tax_rate(m, z);
+        let first = (
+            self.price_index(c),
+            (1.0 + fo.sign[m] * t) / fo.ref_price[m],
+        );
+        let second = match fo.tax[m].as_ref().and_then(|t| t.endogenous) {
+            Some((k, slope)) => (
+                self.auxiliary_index(k),
+                fo.sign[m] * slope * p[c] / fo.ref_price[m],
+            ),
+            None => (NONE, 0.0),
+        };
+        [first, second]
+    }
+
+    /// The output tree whose revenue index replaces tree t's unit cost in its demands (E22).
+    fn output_tree_of(&self, t: usize) -> Option<usize> {
+        match self.owner[t] {
+            Owner::Inputs(j) if self.at_output_price[j] => Some(self.sector_trees[j].1),
+            _ => None,
+        }
+    }
+
+    /// Emits tree t's Jacobian triplets in a fixed order that depends on the structure only;
+    /// the pattern and the values come from this one function (see [`Sink`]). `h` and `dx` are
+    /// scratch of at least the tree's element and leaf counts, `h` all zero.
+    fn emit_tree<S: Sink>(
+        &self,
+        t: usize,
+        x: &[f64],
+        st: &EvalState,
+        sink: &mut S,
+        h: &mut [f64],
+        dx: &mut [f64],
+    ) {
         let fo = &self.forest;
         let p = self.prices(x);
         let z = self.auxes(x);
-        let mut h = vec![0.0; fo.parent.len()];
-        let max_leaves = fo.trees.iter().map(|t| t.leaves.len()).max().unwrap_or(0);
-        let mut dx = vec![0.0; max_leaves];
-        // ∂r_m/∂(unknown) for a leaf m: its price, and its auxiliary through an endogenous tax
-        // (E1, E2).
-        let rcols = |m: usize| -> [(usize, f64); 2] {
-            let c = fo.commodity[m];
-            let t = fo.tax_rate(m, z);
-            let first = (
-                self.price_index(c),
-                (1.0 + fo.sign[m] * t) / fo.ref_price[m],
-            );
-            let second = match fo.tax[m].as_ref().and_then(|t| t.endogenous) {
-                Some((k, slope)) => (
-                    self.auxiliary_index(k),
-                    fo.sign[m] * slope * p[c] / fo.ref_price[m],
-                ),
-                None => (usize::MAX, 0.0),
-            };
-            [first, second]
-        };
-
-        for (t, tree) in fo.trees.iter().enumerate() {
-            let level = st.level[t];
-            let level_col = self.level_unknown(t);
-            let is_demand = matches!(self.owner[t], Owner::Demand(_));
-            // Zero profit (E9): ∂(V π)/∂r_m = q_m p̄_m X_m (Shephard's lemma).
-            if let Owner::Inputs(j) | Owner::Outputs(j) = self.owner[t] {
-                let row = self.activity_index(j);
-                for m in tree.leaves.clone() {
-                    let d =
-                        fo.sign[m] * fo.quantity[m] * fo.ref_price[m] * st.trees.x[fo.leaf_elem[m]];
-                    for (col, f) in rcols(m) {
-                        if col != usize::MAX {
-                            sink.push(row, col, d * f);
-                        }
-                    }
-                }
-            }
-            // Level derivatives and the direct price and tax terms of tax revenue (E10, E13).
-            for l in tree.leaves.clone() {
-                let c = fo.commodity[l];
-                let qx = fo.quantity[l] * st.trees.x[fo.leaf_elem[l]];
-                sink.push(
-                    self.price_index(c),
-                    level_col,
-                    -fo.sign[l] * qx * st.dlevel[t],
-                );
-                if let Some(tax) = &fo.tax[l] {
-                    let row = self.income_index(tax.agent);
-                    let rate = fo.tax_rate(l, z);
-                    sink.push(row, level_col, -rate * p[c] * qx * st.dlevel[t]);
-                    sink.push(row, self.price_index(c), -rate * qx * level);
-                    if let Some((k, slope)) = tax.endogenous {
-                        sink.push(row, self.auxiliary_index(k), -slope * p[c] * qx * level);
-                    }
-                }
-            }
-            // Price sensitivities of quantities (E8): dQ_l/dr_m = q_l L (dX_l/dr_m + X_l λ_m)
-            // with λ_m = ∂ln L/∂r_m = −∂ln π/∂r_m for a consumer, 0 for a sector.
-            let root = tree.elems.start;
+        let tree = &fo.trees[t];
+        let level = st.level[t];
+        let level_col = self.level_unknown(t);
+        let is_demand = matches!(self.owner[t], Owner::Demand(_));
+        let at_output = self.output_tree_of(t);
+        let root = tree.elems.start;
+        // Zero profit (E9): ∂(V π)/∂r_m = q_m p̄_m X_m (Shephard's lemma, with the Shephard
+        // quantity, not the E22 demand).
+        if let Owner::Inputs(j) | Owner::Outputs(j) = self.owner[t] {
+            let row = self.activity_index(j);
+            let kappa = st.kappa[t];
             for m in tree.leaves.clone() {
-                let g = fo.sensitivities(t, m, &st.trees, &mut h, &mut dx);
-                let lambda = if is_demand {
-                    -g / st.trees.pi[root]
-                } else {
+                let d = fo.sign[m] * fo.quantity[m] * fo.ref_price[m] * st.trees.x[fo.leaf_elem[m]]
+                    / kappa;
+                for (col, f) in self.rcols(m, p, z) {
+                    if col != NONE {
+                        sink.push(row, col, d * f);
+                    }
+                }
+            }
+        }
+        // Level derivatives and the direct price and tax terms of tax revenue (E10, E13).
+        for l in tree.leaves.clone() {
+            let c = fo.commodity[l];
+            let qx = fo.quantity[l] * st.trees.x[fo.leaf_elem[l]];
+            sink.push(
+                self.price_index(c),
+                level_col,
+                -fo.sign[l] * qx * st.dlevel[t],
+            );
+            if let Some(tax) = &fo.tax[l] {
+                let row = self.income_index(tax.agent);
+                let rate = fo.tax_rate(l, z);
+                sink.push(row, level_col, -rate * p[c] * qx * st.dlevel[t]);
+                sink.push(row, self.price_index(c), -rate * qx * level);
+                if let Some((k, slope)) = tax.endogenous {
+                    sink.push(row, self.auxiliary_index(k), -slope * p[c] * qx * level);
+                }
+            }
+        }
+        // Price sensitivities of quantities (E8): dQ_l/dr_m = q_l L (dX_l/dr_m + X_l λ_m)
+        // with λ_m = ∂ln L/∂r_m = −∂ln π/∂r_m for a consumer, −σ ∂ln π/∂r_m for demands at
+        // the output price (E22), 0 otherwise. Under E22, λ_m cancels the root's term for
+        // every pair of leaves in different children of the root: those entries are exact
+        // zeros and are not emitted.
+        let sigma_root = fo.sigma[root];
+        let pi_root = st.trees.pi[root];
+        for m in tree.leaves.clone() {
+            let group = if at_output.is_some() {
+                fo.root_child_leaves(t, m)
+            } else {
+                tree.leaves.clone()
+            };
+            let g = fo.sensitivities(t, m, &st.trees, group.clone(), h, dx);
+            let lambda = if is_demand {
+                -g / pi_root
+            } else if at_output.is_some() && sigma_root != 0.0 {
+                -sigma_root * g / pi_root
+            } else {
+                0.0
+            };
+            let cols = self.rcols(m, p, z);
+            for l in group.clone() {
+                let c = fo.commodity[l];
+                let xl = st.trees.x[fo.leaf_elem[l]];
+                let dq = fo.quantity[l] * level * (dx[l - group.start] + xl * lambda);
+                for (col, f) in cols {
+                    if col == NONE {
+                        continue;
+                    }
+                    sink.push(self.price_index(c), col, -fo.sign[l] * dq * f);
+                    if let Some(tax) = &fo.tax[l] {
+                        let rate = fo.tax_rate(l, z);
+                        sink.push(self.income_index(tax.agent), col, -rate * p[c] * dq * f);
+                    }
+                }
+            }
+        }
+        // E22: the demands' dependence on the output prices, ∂ln κ/∂ρ_o = σ (∂R/∂ρ_o) / R.
+        if let Some(t_out) = at_output {
+            let out = &fo.trees[t_out];
+            let revenue_index = st.trees.pi[out.elems.start];
+            for o in out.leaves.clone() {
+                let dln = if sigma_root == 0.0 {
                     0.0
+                } else {
+                    sigma_root * st.trees.edge[fo.leaf_elem[o]] / revenue_index
                 };
-                let cols = rcols(m);
+                let cols = self.rcols(o, p, z);
                 for l in tree.leaves.clone() {
                     let c = fo.commodity[l];
-                    let xl = st.trees.x[fo.leaf_elem[l]];
-                    let dq = fo.quantity[l] * level * (dx[l - tree.leaves.start] + xl * lambda);
+                    let dq = fo.quantity[l] * level * st.trees.x[fo.leaf_elem[l]] * dln;
                     for (col, f) in cols {
-                        if col == usize::MAX {
+                        if col == NONE {
                             continue;
                         }
                         sink.push(self.price_index(c), col, -fo.sign[l] * dq * f);
@@ -949,6 +1145,13 @@ impl Model {
                 }
             }
         }
+    }
+
+    /// Emits the triplets that belong to no tree: endowments, transfers, income shares, income
+    /// identities, auxiliary constraints and the numeraire.
+    fn emit_rest<S: Sink>(&self, x: &[f64], sink: &mut S) {
+        let p = self.prices(x);
+        let z = self.auxes(x);
         // Endowments (E10, E12, E14).
         for e in &self.endowments {
             let scale = endowment_scale(e, z);
@@ -984,6 +1187,62 @@ impl Model {
         // Numeraire (E18): its row is x_num − value.
         let num = self.numeraire_index();
         sink.push_unskipped(num, num, 1.0);
+    }
+
+    /// A state with harmless values, for emitting the pattern.
+    fn structural_eval_state(&self) -> EvalState {
+        EvalState {
+            trees: self.forest.structural_state(),
+            level: vec![1.0; self.owner.len()],
+            dlevel: vec![1.0; self.owner.len()],
+            kappa: vec![1.0; self.owner.len()],
+        }
+    }
+
+    /// The triplet layout, computed on first use by counting each tree's triplets.
+    pub(crate) fn layout(&self) -> &Layout {
+        self.layout.get_or_init(|| {
+            let fo = &self.forest;
+            let st = self.structural_eval_state();
+            let x = self.benchmark_point();
+            let max_elems = fo.trees.iter().map(|t| t.elems.len()).max().unwrap_or(0);
+            let max_leaves = fo.trees.iter().map(|t| t.leaves.len()).max().unwrap_or(0);
+            let mut h = vec![0.0; max_elems];
+            let mut dx = vec![0.0; max_leaves];
+            let mut offsets = Vec::with_capacity(fo.trees.len() + 1);
+            let mut sink = CountSink {
+                count: 0,
+                skip_row: self.numeraire_index(),
+            };
+            for t in 0..fo.trees.len() {
+                offsets.push(sink.count);
+                self.emit_tree(t, &x, &st, &mut sink, &mut h, &mut dx);
+            }
+            offsets.push(sink.count);
+            self.emit_rest(&x, &mut sink);
+            Layout {
+                offsets,
+                total: sink.count,
+                max_elems,
+                max_leaves,
+            }
+        })
+    }
+
+    /// Number of Jacobian triplets (duplicated positions counted), the length of
+    /// [`Problem::jacobian_pattern`]; the structure is analysed once per model.
+    pub fn jacobian_len(&self) -> usize {
+        self.layout().total
+    }
+
+    /// An estimate of the memory a solve of this model needs \[bytes\]: the model, the
+    /// Jacobian in the solver's triplet and compressed forms, and its LU factors (see
+    /// [`MemoryEstimate`]).
+    pub fn memory_estimate(&self) -> MemoryEstimate {
+        let fo = &self.forest;
+        let model_bytes =
+            crate::memory::model_bytes(fo.parent.len() as u64, fo.leaf_elem.len() as u64);
+        MemoryEstimate::new(self.dim() as u64, self.jacobian_len() as u64, model_bytes)
     }
 
     /// The full residual at x with the numeraire's equation replaced, plus the dropped
@@ -1025,39 +1284,65 @@ fn endowment_scale(e: &Endowment, z: &[f64]) -> f64 {
     }
 }
 
-/// Receives Jacobian triplets: records positions (pattern mode) or writes values in order
-/// (value mode). Entries in the numeraire's row are dropped in both modes, so the two modes
-/// always agree.
-enum SinkMode<'a> {
-    Pattern { rows: Vec<usize>, cols: Vec<usize> },
-    Values { out: &'a mut [f64], pos: usize },
-}
-
-struct Sink<'a> {
-    mode: SinkMode<'a>,
-    skip_row: usize,
-}
-
-impl Sink<'_> {
+/// Receives Jacobian triplets: records positions, counts them, or writes values in order.
+/// Entries in the numeraire's row are dropped in every mode, so the modes always agree.
+trait Sink {
+    fn push_unskipped(&mut self, row: usize, col: usize, value: f64);
+    fn skip_row(&self) -> usize;
     fn push(&mut self, row: usize, col: usize, value: f64) {
-        if row != self.skip_row {
+        if row != self.skip_row() {
             self.push_unskipped(row, col, value);
         }
     }
+}
 
-    fn push_unskipped(&mut self, row: usize, col: usize, value: f64) {
-        match &mut self.mode {
-            SinkMode::Pattern { rows, cols } => {
-                rows.push(row);
-                cols.push(col);
-            }
-            SinkMode::Values { out, pos } => {
-                if let Some(slot) = out.get_mut(*pos) {
-                    *slot = value;
-                }
-                *pos += 1;
-            }
+struct PatternSink {
+    rows: Vec<usize>,
+    cols: Vec<usize>,
+    skip_row: usize,
+}
+
+impl Sink for PatternSink {
+    fn push_unskipped(&mut self, row: usize, col: usize, _value: f64) {
+        self.rows.push(row);
+        self.cols.push(col);
+    }
+    fn skip_row(&self) -> usize {
+        self.skip_row
+    }
+}
+
+struct CountSink {
+    count: usize,
+    skip_row: usize,
+}
+
+impl Sink for CountSink {
+    fn push_unskipped(&mut self, _row: usize, _col: usize, _value: f64) {
+        self.count += 1;
+    }
+    fn skip_row(&self) -> usize {
+        self.skip_row
+    }
+}
+
+/// Writes values into a slice in order; `pos` past the end means the layout and the emitter
+/// disagree (reported by the caller, never a panic).
+struct ValueSink<'a> {
+    out: &'a mut [f64],
+    pos: usize,
+    skip_row: usize,
+}
+
+impl Sink for ValueSink<'_> {
+    fn push_unskipped(&mut self, _row: usize, _col: usize, value: f64) {
+        if let Some(slot) = self.out.get_mut(self.pos) {
+            *slot = value;
         }
+        self.pos += 1;
+    }
+    fn skip_row(&self) -> usize {
+        self.skip_row
     }
 }
 
@@ -1075,46 +1360,83 @@ impl Problem for Model {
     }
 
     fn jacobian_pattern(&self) -> Pattern {
-        let st = EvalState {
-            trees: self.forest.structural_state(),
-            level: vec![1.0; self.owner.len()],
-            dlevel: vec![1.0; self.owner.len()],
-        };
+        let total = self.jacobian_len();
+        let st = self.structural_eval_state();
         let x = self.benchmark_point();
-        let mut sink = Sink {
-            mode: SinkMode::Pattern {
-                rows: Vec::new(),
-                cols: Vec::new(),
-            },
+        let layout = self.layout();
+        let mut h = vec![0.0; layout.max_elems];
+        let mut dx = vec![0.0; layout.max_leaves];
+        let mut sink = PatternSink {
+            rows: Vec::with_capacity(total),
+            cols: Vec::with_capacity(total),
             skip_row: self.numeraire_index(),
         };
-        self.emit(&x, &st, &mut sink);
-        match sink.mode {
-            SinkMode::Pattern { rows, cols } => Pattern::from_triplets(self.dim(), rows, cols)
-                // Every emitted index is a valid unknown, so this cannot fail; fall back to
-                // dense rather than panic.
-                .unwrap_or_else(|_| Pattern::dense(self.dim())),
-            SinkMode::Values { .. } => Pattern::dense(self.dim()),
+        for t in 0..self.forest.trees.len() {
+            self.emit_tree(t, &x, &st, &mut sink, &mut h, &mut dx);
         }
+        self.emit_rest(&x, &mut sink);
+        Pattern::from_triplets(self.dim(), sink.rows, sink.cols)
+            // Every emitted index is a valid unknown, so this cannot fail; fall back to dense
+            // rather than panic.
+            .unwrap_or_else(|_| Pattern::dense(self.dim()))
     }
 
     fn jacobian(&self, x: &[f64], values: &mut [f64]) -> Result<(), EvalError> {
+        let layout = self.layout();
+        if values.len() != layout.total {
+            return Err(EvalError::new(format!(
+                "Jacobian buffer has length {}, the pattern has {} entries",
+                values.len(),
+                layout.total
+            )));
+        }
         let st = self.evaluate(x)?;
-        let len = values.len();
-        let mut sink = Sink {
-            mode: SinkMode::Values {
-                out: values,
+        let skip_row = self.numeraire_index();
+        // One disjoint slice of `values` per block of trees: each value is computed the same
+        // way whatever thread computes it, so the Jacobian is bit-identical with any thread
+        // count.
+        let ntrees = self.forest.trees.len();
+        let (tree_part, rest) = values.split_at_mut(layout.offsets[ntrees]);
+        let mut views = Vec::with_capacity(self.blocks.len());
+        let mut remaining = tree_part;
+        for b in &self.blocks {
+            let len = layout.offsets[b.end] - layout.offsets[b.start];
+            let (here, tail) = std::mem::take(&mut remaining).split_at_mut(len);
+            views.push((b.clone(), here));
+            remaining = tail;
+        }
+        let run = |(b, out): (Range<usize>, &mut [f64])| -> bool {
+            let len = out.len();
+            let mut h = vec![0.0; layout.max_elems];
+            let mut dx = vec![0.0; layout.max_leaves];
+            let mut sink = ValueSink {
+                out,
                 pos: 0,
-            },
-            skip_row: self.numeraire_index(),
+                skip_row,
+            };
+            for t in b {
+                self.emit_tree(t, x, &st, &mut sink, &mut h, &mut dx);
+            }
+            sink.pos == len
         };
-        self.emit(x, &st, &mut sink);
-        match sink.mode {
-            SinkMode::Values { pos, .. } if pos == len => Ok(()),
-            SinkMode::Values { pos, .. } => Err(EvalError::new(format!(
-                "Jacobian buffer has length {len}, the pattern has {pos} entries"
-            ))),
-            SinkMode::Pattern { .. } => Ok(()),
+        let consistent = if views.len() > 1 {
+            views.into_par_iter().map(run).collect::<Vec<bool>>()
+        } else {
+            views.into_iter().map(run).collect()
+        };
+        let mut sink = ValueSink {
+            out: rest,
+            pos: 0,
+            skip_row,
+        };
+        self.emit_rest(x, &mut sink);
+        if consistent.iter().all(|&ok| ok) && sink.pos == sink.out.len() {
+            Ok(())
+        } else {
+            Err(EvalError::new(format!(
+                "model `{}`: the Jacobian emitter disagrees with its layout",
+                self.name
+            )))
         }
     }
 
@@ -1209,6 +1531,19 @@ impl Model {
             });
         }
         Results::new(self, x)
+    }
+
+    /// The solver's default options with the convergence tolerance raised, for large models,
+    /// to [`tolerances::SOLVE_RELATIVE`] × [`Model::scale`] (the default absolute 1e-10 lies
+    /// below the round-off of residuals in the tens of thousands).
+    pub fn solver_options(&self) -> Options {
+        let default = Options::default();
+        Options {
+            tolerance: default
+                .tolerance
+                .max(tolerances::SOLVE_RELATIVE * self.scale),
+            ..default
+        }
     }
 
     /// Solves the model with `options`, starting from the last solution (the benchmark the first
@@ -1327,6 +1662,42 @@ impl Model {
         let context = format!("sector `{sector}` input tax");
         let j = self.find_name("sector", &self.sectors, sector, &context)?;
         self.set_leaf_tax(self.sector_trees[j].0, commodity, rate, context)
+    }
+
+    /// Multiplies by `factor` the rate of every input tax whose sector and commodity `select`
+    /// accepts (called with their names); returns how many rates changed. One pass over the
+    /// model's flows: the way to shock thousands of tariffs at once (`factor` 0.5 halves them,
+    /// 0 abolishes them). Endogenous taxes have their intercept scaled.
+    ///
+    /// # Errors
+    /// [`CoreError::InvalidNumber`] unless `factor` is finite and ≥ 0 (a rate's sign never
+    /// flips, so every scaled input tax stays above −1).
+    pub fn scale_input_taxes(
+        &mut self,
+        factor: f64,
+        mut select: impl FnMut(&str, &str) -> bool,
+    ) -> Result<usize, CoreError> {
+        if !(factor.is_finite() && factor >= 0.0) {
+            return Err(CoreError::InvalidNumber {
+                context: "input tax scale factor".to_string(),
+                value: factor,
+                expected: "finite and >= 0",
+            });
+        }
+        let mut changed = 0;
+        for (j, &(t_in, _)) in self.sector_trees.iter().enumerate() {
+            let leaves = self.forest.trees[t_in].leaves.clone();
+            for l in leaves {
+                let c = self.forest.commodity[l];
+                if let Some(tax) = &mut self.forest.tax[l] {
+                    if select(&self.sectors[j], &self.commodities[c]) {
+                        tax.rate *= factor;
+                        changed += 1;
+                    }
+                }
+            }
+        }
+        Ok(changed)
     }
 
     /// Sets the rate of the tax on output `commodity` of `sector`.

@@ -79,6 +79,18 @@ pub struct SectorSpec {
     /// revenue there (MPSGE's `.L = 0` start for an activity).
     #[serde(default = "one", skip_serializing_if = "is_one")]
     pub benchmark_level: f64,
+    /// Writes the sector's input demands at its output price instead of its unit cost (E22 in
+    /// `docs/model.md`, default false): the top nest's price index π in Shephard's demands is
+    /// replaced by the unit revenue V_out R / V_in. Both are equal wherever the sector breaks
+    /// even, and demands are multiplied by the activity level, so the model's equilibria are
+    /// exactly the same (complementarity: an active sector breaks even, an idle one demands
+    /// nothing); the Jacobian off equilibrium differs. What it buys is sparsity: an input
+    /// demand then depends on its own price (its own sub-nest's prices when it sits in one),
+    /// the output prices and the activity, not on the prices of every other input. This is
+    /// how GTAP-in-MPSGE keeps an Armington nest over R origins at O(R) Jacobian entries
+    /// instead of O(R²).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub demand_at_output_price: bool,
 }
 
 /// A sector's outputs, joined by a constant-elasticity-of-transformation frontier.
@@ -708,7 +720,15 @@ impl SectorSpec {
             },
             inputs: NestSpec::new(0.0),
             benchmark_level: 1.0,
+            demand_at_output_price: false,
         }
+    }
+
+    /// Writes the input demands at the output price instead of the unit cost (E22): the same
+    /// equilibria, a sparser Jacobian. See the field of the same name.
+    pub fn demand_at_output_price(mut self, on: bool) -> Self {
+        self.demand_at_output_price = on;
+        self
     }
 
     /// Sets the activity level at the benchmark (0 for a sector idle in the benchmark).

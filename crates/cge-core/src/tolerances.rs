@@ -36,3 +36,9 @@ pub const SHARE_SUM: f64 = 1e-9;
 /// data matches its margins; far below [`BENCHMARK_RELATIVE`], so synthetic data always pass
 /// the benchmark check.
 pub const SYNTHETIC_BALANCE: f64 = 1e-12;
+
+/// Convergence tolerance of large models relative to their scale: the solver's default
+/// absolute tolerance (1e-10) lies below the round-off of residuals in the tens of thousands of
+/// money units, where Newton then stalls; [`crate::Model::solver_options`] uses this times the
+/// scale when that is larger.
+pub const SOLVE_RELATIVE: f64 = 1e-12;

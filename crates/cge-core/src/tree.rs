@@ -42,6 +42,11 @@ pub(crate) struct Forest {
     pub value: Vec<f64>,
     /// Leaf index of a leaf element, NONE for a node.
     pub leaf_of: Vec<usize>,
+    /// One past the last leaf of the element's subtree (its first leaf is the next leaf pushed
+    /// after it: elements and leaves are both in pre-order).
+    pub leaf_end: Vec<usize>,
+    /// First leaf of the element's subtree.
+    pub leaf_start: Vec<usize>,
     // Per leaf.
     pub leaf_elem: Vec<usize>,
     pub commodity: Vec<usize>,
@@ -66,6 +71,17 @@ pub(crate) struct TreeState {
     /// Π over the path root→e of (π_parent/π_child)^σ_parent; for a leaf its quantity index
     /// X_l (E7).
     pub x: Vec<f64>,
+}
+
+/// Mutable views of a [`TreeState`] restricted to consecutive trees: element `e` is at
+/// `e - e0`, leaf `l` at `l - l0`.
+pub(crate) struct StateBlock<'a> {
+    pub e0: usize,
+    pub l0: usize,
+    pub r: &'a mut [f64],
+    pub pi: &'a mut [f64],
+    pub edge: &'a mut [f64],
+    pub x: &'a mut [f64],
 }
 
 impl Forest {
@@ -114,6 +130,13 @@ impl Forest {
         self.sigma.push(sigma);
         self.value.push(0.0);
         self.leaf_of.push(leaf);
+        let first_leaf = if leaf == NONE {
+            self.leaf_elem.len()
+        } else {
+            leaf
+        };
+        self.leaf_start.push(first_leaf);
+        self.leaf_end.push(first_leaf);
         self.parent.len() - 1
     }
 
@@ -128,9 +151,13 @@ impl Forest {
             if self.leaf_of[e] == NONE && (self.value[e].is_nan() || self.value[e] <= 0.0) {
                 return Err(e);
             }
+            if self.leaf_of[e] != NONE {
+                self.leaf_end[e] = self.leaf_of[e] + 1;
+            }
             let p = self.parent[e];
             if p != NONE {
                 self.value[p] += self.value[e];
+                self.leaf_end[p] = self.leaf_end[p].max(self.leaf_end[e]);
             }
         }
         for e in elems.clone() {
@@ -171,26 +198,65 @@ impl Forest {
     /// # Errors
     /// The leaf whose (relative) price is not positive, or not finite, while its parent nest
     /// has a non-zero elasticity (E3 is undefined there; Leontief nests accept zero prices).
+    #[cfg(test)]
     pub fn evaluate(&self, p: &[f64], z: &[f64], st: &mut TreeState) -> Result<(), usize> {
+        let block = StateBlock {
+            e0: 0,
+            l0: 0,
+            r: &mut st.r,
+            pi: &mut st.pi,
+            edge: &mut st.edge,
+            x: &mut st.x,
+        };
+        self.evaluate_block(0..self.trees.len(), p, z, block)
+    }
+
+    /// Evaluates the consecutive trees `trees` into `block`, which holds their elements and
+    /// leaves only. Each tree is evaluated alone and in the same order whatever the blocks, so
+    /// the results do not depend on how the forest is split between threads.
+    ///
+    /// # Errors
+    /// As [`Forest::evaluate`].
+    pub fn evaluate_block(
+        &self,
+        trees: Range<usize>,
+        p: &[f64],
+        z: &[f64],
+        block: StateBlock<'_>,
+    ) -> Result<(), usize> {
+        let StateBlock {
+            e0,
+            l0,
+            r,
+            pi,
+            edge,
+            x,
+        } = block;
+        let (Some(first), Some(last)) = (self.trees.get(trees.start), trees.end.checked_sub(1))
+        else {
+            return Ok(());
+        };
+        let leaves = first.leaves.start..self.trees[last].leaves.end;
+        let elems = first.elems.start..self.trees[last].elems.end;
         // E1, E2: relative prices.
-        for l in 0..self.leaf_elem.len() {
+        for l in leaves {
             let t = self.tax_rate(l, z);
-            let r = p[self.commodity[l]] * (1.0 + self.sign[l] * t) / self.ref_price[l];
-            st.r[l] = r;
-            st.pi[self.leaf_elem[l]] = r;
+            let rl = p[self.commodity[l]] * (1.0 + self.sign[l] * t) / self.ref_price[l];
+            r[l - l0] = rl;
+            pi[self.leaf_elem[l] - e0] = rl;
         }
         // E3, E4: price indices bottom-up. `acc` gathers Σ θ f(π_child) in `x` (reused as
         // scratch before the forward sweep overwrites it).
-        for e in 0..self.parent.len() {
+        for e in elems.clone() {
             if self.leaf_of[e] == NONE {
-                st.x[e] = 0.0;
+                x[e - e0] = 0.0;
             }
         }
-        for e in (0..self.parent.len()).rev() {
+        for e in elems.clone().rev() {
             if self.leaf_of[e] == NONE {
                 let s = self.sigma[e];
-                let acc = st.x[e];
-                st.pi[e] = if s == 0.0 {
+                let acc = x[e - e0];
+                pi[e - e0] = if s == 0.0 {
                     acc
                 } else if s == 1.0 {
                     acc.exp()
@@ -203,34 +269,34 @@ impl Forest {
                 continue;
             }
             let s = self.sigma[pe];
-            let pi = st.pi[e];
-            if s != 0.0 && !(pi > 0.0 && pi.is_finite()) {
+            let pie = pi[e - e0];
+            if s != 0.0 && !(pie > 0.0 && pie.is_finite()) {
                 return Err(self.first_leaf_under(e));
             }
-            st.x[pe] += if s == 0.0 {
-                self.theta[e] * pi
+            x[pe - e0] += if s == 0.0 {
+                self.theta[e] * pie
             } else if s == 1.0 {
-                self.theta[e] * pi.ln()
+                self.theta[e] * pie.ln()
             } else {
-                self.theta[e] * pi.powf(1.0 - s)
+                self.theta[e] * pie.powf(1.0 - s)
             };
         }
         // E7: quantity indices and edge derivatives top-down.
-        for e in 0..self.parent.len() {
+        for e in elems {
             let pe = self.parent[e];
             if pe == NONE {
-                st.x[e] = 1.0;
-                st.edge[e] = 1.0;
+                x[e - e0] = 1.0;
+                edge[e - e0] = 1.0;
                 continue;
             }
             let s = self.sigma[pe];
             let ratio = if s == 0.0 || self.theta[e] == 0.0 {
                 1.0
             } else {
-                (st.pi[pe] / st.pi[e]).powf(s)
+                (pi[pe - e0] / pi[e - e0]).powf(s)
             };
-            st.edge[e] = self.theta[e] * ratio;
-            st.x[e] = st.x[pe] * ratio;
+            edge[e - e0] = self.theta[e] * ratio;
+            x[e - e0] = x[pe - e0] * ratio;
         }
         Ok(())
     }
@@ -243,53 +309,65 @@ impl Forest {
     }
 
     /// Sensitivities of tree `t` to the relative price of its leaf `m` (E8): writes
-    /// dX_l/dr_m for every leaf l of the tree into `dx[l - leaves.start]` and returns
-    /// ∂π_root/∂r_m. `h` is scratch of the forest's element count, all zero on entry and on
-    /// return.
+    /// dX_l/dr_m for every leaf l in `leaves` (a sub-range of the tree's leaves) into
+    /// `dx[l - leaves.start]` and returns ∂π_root/∂r_m. `h` is scratch indexed by element
+    /// minus the tree's first element, all zero on entry and on return.
     pub fn sensitivities(
         &self,
         t: usize,
         m: usize,
         st: &TreeState,
+        leaves: Range<usize>,
         h: &mut [f64],
         dx: &mut [f64],
     ) -> f64 {
-        let tree = &self.trees[t];
+        let e0 = self.trees[t].elems.start;
         // h[e] = ∂ln π_e/∂r_m along the path from m to the root; zero elsewhere.
         let mut e = self.leaf_elem[m];
         let rm = st.r[m];
-        h[e] = if rm != 0.0 { 1.0 / rm } else { 0.0 };
+        h[e - e0] = if rm != 0.0 { 1.0 / rm } else { 0.0 };
         let mut g = 1.0;
         while self.parent[e] != NONE {
             g *= st.edge[e];
             let p = self.parent[e];
-            h[p] = if st.pi[p] != 0.0 { g / st.pi[p] } else { 0.0 };
+            h[p - e0] = if st.pi[p] != 0.0 { g / st.pi[p] } else { 0.0 };
             e = p;
         }
         // d ln X_l/dr_m = Σ over edges (n, c) on l's path of σ_n (h_n − h_c). Terms with
         // σ_n = 0 vanish and are skipped, so zero prices under Leontief nests never divide.
-        for l in tree.leaves.clone() {
+        for l in leaves.clone() {
             let mut s = 0.0;
             let mut c = self.leaf_elem[l];
             while self.parent[c] != NONE {
                 let n = self.parent[c];
                 if self.sigma[n] != 0.0 {
-                    s += self.sigma[n] * (h[n] - h[c]);
+                    s += self.sigma[n] * (h[n - e0] - h[c - e0]);
                 }
                 c = n;
             }
-            dx[l - tree.leaves.start] = st.x[self.leaf_elem[l]] * s;
+            dx[l - leaves.start] = st.x[self.leaf_elem[l]] * s;
         }
         // Clear the path.
         let mut e = self.leaf_elem[m];
         loop {
-            h[e] = 0.0;
+            h[e - e0] = 0.0;
             if self.parent[e] == NONE {
                 break;
             }
             e = self.parent[e];
         }
         g
+    }
+
+    /// The leaves of the child of tree `t`'s root that contains leaf `m` (m alone when it is a
+    /// child of the root itself).
+    pub fn root_child_leaves(&self, t: usize, m: usize) -> Range<usize> {
+        let root = self.trees[t].elems.start;
+        let mut e = self.leaf_elem[m];
+        while self.parent[e] != root && self.parent[e] != NONE {
+            e = self.parent[e];
+        }
+        self.leaf_start[e]..self.leaf_end[e]
     }
 }
 
@@ -344,6 +422,15 @@ mod tests {
     }
 
     #[test]
+    fn subtree_leaf_ranges() {
+        let f = two_level(0.5, 2.0);
+        assert_eq!((f.leaf_start[0], f.leaf_end[0]), (0, 3));
+        assert_eq!((f.leaf_start[2], f.leaf_end[2]), (1, 3));
+        assert_eq!(f.root_child_leaves(0, 0), 0..1);
+        assert_eq!(f.root_child_leaves(0, 2), 1..3);
+    }
+
+    #[test]
     fn ces_rejects_zero_price() {
         let f = two_level(0.5, 2.0);
         let mut st = f.structural_state();
@@ -360,7 +447,7 @@ mod tests {
         let mut st = f.structural_state();
         f.evaluate(&p, &[], &mut st).unwrap();
         for m in 0..3 {
-            let g = f.sensitivities(0, m, &st, &mut h, &mut dx);
+            let g = f.sensitivities(0, m, &st, 0..3, &mut h, &mut dx);
             let step = 1e-6;
             let mut pp = p;
             pp[m] += step * f.ref_price[m];

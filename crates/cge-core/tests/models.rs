@@ -14,6 +14,8 @@ use cge_solver::{Options, Problem};
 mod hos;
 #[path = "models/mobility.rs"]
 mod mobility;
+#[path = "models/scale.rs"]
+mod scale;
 
 /// A balanced model exercising every feature: nests three levels deep with σ ∈ {0, 0.5, 1, 2},
 /// a CET output pair, input, output and demand taxes, an endogenous tax (TAU, fixed real
