@@ -177,28 +177,10 @@ pub(crate) fn humanize(message: &str) -> String {
     message.to_string()
 }
 
-/// Up to three names closest to `name` (edit distance at most a third of its length, at least
-/// 2, ignoring case), best first.
+/// Up to three names closest to `name`, best first (the algebra's own rule, shared by every
+/// "unknown name" message).
 pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Vec<String> {
-    let limit = (name.chars().count() / 3).max(2);
-    let lower = name.to_lowercase();
-    let mut scored: Vec<(usize, &str)> = candidates
-        .into_iter()
-        .filter_map(|c| {
-            let cl = c.to_lowercase();
-            let d = levenshtein(&lower, &cl);
-            // A name that is the start of a valid one (`hos.two_by_two`) is close too.
-            let prefix = lower.len() >= 3 && (cl.starts_with(&lower) || lower.starts_with(&cl));
-            (d <= limit || prefix).then_some((d, c))
-        })
-        .collect();
-    scored.sort();
-    scored.dedup();
-    scored
-        .into_iter()
-        .take(3)
-        .map(|(_, c)| c.to_string())
-        .collect()
+    cge_core::closest_names(name, candidates)
 }
 
 /// " (did you mean `a` or `b`?)", or nothing.
@@ -209,25 +191,6 @@ pub(crate) fn did_you_mean(suggestions: &[String]) -> String {
         let quoted: Vec<String> = suggestions.iter().map(|s| format!("`{s}`")).collect();
         format!(" (did you mean {}?)", quoted.join(" or "))
     }
-}
-
-fn levenshtein(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = if ca == *cb {
-                prev
-            } else {
-                1 + prev.min(row[j]).min(row[j + 1])
-            };
-            prev = cur;
-        }
-    }
-    row[b.len()]
 }
 
 #[cfg(test)]

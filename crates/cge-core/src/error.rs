@@ -255,25 +255,38 @@ fn imbalance_text(items: &[Imbalance]) -> String {
         .collect()
 }
 
-/// Up to three names closest to `name` (Levenshtein distance at most a third of its length,
-/// and at least 1, ignoring case), best first.
-pub(crate) fn suggest<'a>(
-    name: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> Vec<String> {
+/// Up to three of `candidates` closest to `name`, best first: within an edit distance of a
+/// third of its length (at least 1), ignoring case, or starting with it (or it with them) when it
+/// has three characters or more. Used by every "unknown name" message, here and in the `cge`
+/// command.
+pub fn closest_names<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Vec<String> {
     let limit = (name.chars().count() / 3).max(1);
     let lower = name.to_lowercase();
     let mut scored: Vec<(usize, &str)> = candidates
         .into_iter()
-        .map(|c| (levenshtein(&lower, &c.to_lowercase()), c))
-        .filter(|(d, _)| *d <= limit)
+        .filter_map(|c| {
+            let cl = c.to_lowercase();
+            let d = levenshtein(&lower, &cl);
+            // A name that is the start of a valid one (`hos.two_by_two`) is close too.
+            let prefix = lower.len() >= 3 && (cl.starts_with(&lower) || lower.starts_with(&cl));
+            (d <= limit || prefix).then_some((d, c))
+        })
         .collect();
     scored.sort();
+    scored.dedup();
     scored
         .into_iter()
         .take(3)
         .map(|(_, c)| c.to_string())
         .collect()
+}
+
+/// [`closest_names`], under the name the crate's validation uses.
+pub(crate) fn suggest<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Vec<String> {
+    closest_names(name, candidates)
 }
 
 fn levenshtein(a: &str, b: &str) -> usize {

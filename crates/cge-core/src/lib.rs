@@ -81,7 +81,7 @@ mod spec;
 pub mod tolerances;
 mod tree;
 
-pub use error::{CoreError, Imbalance};
+pub use error::{closest_names, CoreError, Imbalance};
 pub use model::Model;
 pub use results::{ConsumerDemands, FlowQuantity, NumeraireReport, Results, SectorFlows, Welfare};
 pub use spec::{
