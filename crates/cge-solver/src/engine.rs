@@ -297,10 +297,13 @@ impl<'a, P: Problem + ?Sized> Engine<'a, P> {
         d.iter_mut().for_each(|v| *v = -*v);
     }
 
-    /// Whether the factorization is dense and large enough that reusing it for a chord step
-    /// (one O(n²) solve) is much cheaper than refactorizing (O(n³)).
+    /// Whether a factorization costs far more than a solve with it, so that reusing it for a
+    /// chord step pays: a dense matrix from n = 200, or a sparse one from n = 200 with 20 or
+    /// more entries per column on average (where fill makes the LU nearly dense). Decided from
+    /// the structure alone, so that runs are reproducible.
     pub fn factorization_is_costly(&self) -> bool {
-        self.kind == Kind::Dense && self.n >= 200
+        let per_column = self.jac.nnz() as f64 / self.n as f64;
+        self.n >= 200 && (self.kind == Kind::Dense || per_column >= 20.0)
     }
 
     /// Name of the linear solver in use.

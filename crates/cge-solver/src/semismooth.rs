@@ -155,6 +155,9 @@ pub(crate) fn solve<P: Problem + ?Sized>(
     engine.history.push(error);
     // Fast local steps are worth trying once full Fischer–Burmeister steps are being accepted.
     let mut try_active_set = false;
+    // After a full Newton step, when factorizing is costly, the previous factorization is
+    // reused for a chord step (Kelley 1995, §5.4) as long as the merit halves.
+    let mut try_chord = false;
     // Merits of the last iterations, for the non-monotone line search.
     let mut recent_merits = [0.0f64; 5];
     let termination = loop {
@@ -162,6 +165,47 @@ pub(crate) fn solve<P: Problem + ?Sized>(
             break stop;
         }
         engine.counts.iterations += 1;
+        if try_chord {
+            scale(&f, &row_scale, &mut sf);
+            reformulate(
+                Reformulation::FischerBurmeister,
+                &bounds,
+                &x,
+                &sf,
+                &mut phi,
+                &mut da,
+                &mut db,
+            );
+            for i in 0..n {
+                d[i] = -phi[i];
+            }
+            engine.solve_factored(&mut d);
+            for i in 0..n {
+                xt[i] = x[i] + d[i];
+            }
+            project(&bounds, &mut xt);
+            if d.iter().all(|v| v.is_finite()) && engine.trial_residual(&xt, &mut ft) {
+                scale(&ft, &row_scale, &mut sft);
+                reformulate(
+                    Reformulation::FischerBurmeister,
+                    &bounds,
+                    &xt,
+                    &sft,
+                    &mut phit,
+                    &mut scratch_a,
+                    &mut scratch_b,
+                );
+                if half_sq(&phit) <= 0.25 * half_sq(&phi) {
+                    std::mem::swap(&mut x, &mut xt);
+                    std::mem::swap(&mut f, &mut ft);
+                    std::mem::swap(&mut sf, &mut sft);
+                    error = complementarity_error(&bounds, &x, &f);
+                    engine.history.push(error);
+                    continue;
+                }
+            }
+            try_chord = false;
+        }
         engine.jacobian(&x)?;
         if engine.counts.iterations == 1 {
             engine.jac.row_max_abs(&mut row_scale);
@@ -259,6 +303,9 @@ pub(crate) fn solve<P: Problem + ?Sized>(
                 error = complementarity_error(&bounds, &x, &f);
                 engine.history.push(error);
                 try_active_set = alpha == 1.0 || error < 1e-6 * (1.0 + engine.history[0]);
+                try_chord = alpha == 1.0
+                    && direction == Direction::Newton
+                    && engine.factorization_is_costly();
             }
             None => {
                 // Judge the stall on the merit ½‖Φ‖² itself.
