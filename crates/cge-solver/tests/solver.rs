@@ -563,3 +563,42 @@ fn iterations_after_the_first_do_not_allocate() {
         );
     }
 }
+
+/// Where a factorization costs far more than a solve, the semismooth method reuses it for chord
+/// steps: fewer Jacobians than iterations, and still a solution to the tolerance.
+#[test]
+fn costly_factorizations_are_reused_for_chord_steps() {
+    use cge_solver::test_problems::mgh::BroydenTridiagonal;
+    use cge_solver::LinearSolver;
+    let p = BroydenTridiagonal::new(400);
+    let opts = Options {
+        method: Method::Semismooth,
+        linear_solver: LinearSolver::Dense,
+        ..Options::default()
+    };
+    let s = Solver::new(opts)
+        .unwrap()
+        .solve(&p, &p.standard_start())
+        .unwrap();
+    assert!(residual_inf(&p, &s.x) <= 1e-10);
+    let d = &s.diagnostics;
+    assert!(
+        d.jacobian_evaluations < d.iterations,
+        "{} Jacobians for {} iterations",
+        d.jacobian_evaluations,
+        d.iterations
+    );
+    // With the sparse LU of a tridiagonal matrix, factorizing is cheap: no chord steps.
+    let cheap = Solver::new(Options {
+        method: Method::Semismooth,
+        linear_solver: LinearSolver::Sparse,
+        ..Options::default()
+    })
+    .unwrap()
+    .solve(&p, &p.standard_start())
+    .unwrap();
+    assert_eq!(
+        cheap.diagnostics.jacobian_evaluations,
+        cheap.diagnostics.iterations
+    );
+}
