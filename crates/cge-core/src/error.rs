@@ -28,6 +28,19 @@ pub enum CoreError {
         /// The operating system's message.
         message: String,
     },
+    /// A model file that parses but describes an invalid model: the validation error, with the
+    /// position in the file of the item it names (the first quoted occurrence of that name).
+    #[error("{path}:{line}:{column}: {source}")]
+    InFile {
+        /// The file.
+        path: String,
+        /// Line of the item (1-based; 1 when the item's name does not appear in the file).
+        line: usize,
+        /// Column of the item (1-based).
+        column: usize,
+        /// The validation error.
+        source: Box<CoreError>,
+    },
     /// A file name whose extension is neither `.json` nor `.toml`.
     #[error("cannot tell the format of `{path}`: expected a `.json` or `.toml` extension")]
     UnknownFormat {

@@ -442,11 +442,20 @@ impl ModelSpec {
                 message: e.to_string(),
             })
         };
-        match ext.as_deref() {
-            Some("json") => Self::parse_json(&text(path)?, &shown),
-            Some("toml") => Self::parse_toml(&text(path)?, &shown),
-            _ => Err(CoreError::UnknownFormat { path: shown }),
-        }
+        let (spec, raw) = match ext.as_deref() {
+            Some("json") => {
+                let raw = text(path)?;
+                (Self::parse_json(&raw, &shown)?, raw)
+            }
+            Some("toml") => {
+                let raw = text(path)?;
+                (Self::parse_toml(&raw, &shown)?, raw)
+            }
+            _ => return Err(CoreError::UnknownFormat { path: shown }),
+        };
+        // Validate now, while the text is at hand to say where the offending item is.
+        Model::new(&spec).map_err(|e| locate_in_file(e, &raw, &shown))?;
+        Ok(spec)
     }
 
     /// The spec as pretty-printed JSON.
@@ -898,6 +907,35 @@ impl VarRef {
     /// An auxiliary.
     pub fn auxiliary(name: impl Into<String>) -> Self {
         Self::Auxiliary(name.into())
+    }
+}
+
+/// Wraps a validation error of a model read from a file with the position of the item it
+/// names: the last name in backticks in the message (the most specific item), found as the first
+/// quoted occurrence in the file's text.
+fn locate_in_file(error: CoreError, text: &str, path: &str) -> CoreError {
+    let message = error.to_string();
+    // Suggested names are not the offending item.
+    let message = message.split(" (did you mean").next().unwrap_or_default();
+    let named: Vec<&str> = message.split('`').skip(1).step_by(2).collect();
+    let position = named.iter().rev().find_map(|name| {
+        let quoted = format!("\"{name}\"");
+        text.find(&quoted)
+    });
+    let (line, column) = match position {
+        Some(offset) => {
+            let before = &text[..offset];
+            let line = before.matches('\n').count() + 1;
+            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            (line, column)
+        }
+        None => (1, 1),
+    };
+    CoreError::InFile {
+        path: path.to_string(),
+        line,
+        column,
+        source: Box::new(error),
     }
 }
 

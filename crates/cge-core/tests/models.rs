@@ -603,6 +603,38 @@ mod files {
         );
     }
 
+    /// A model file that parses but names an unknown commodity: the error says which file, line
+    /// and column hold the item, and keeps the validation error with its suggestions.
+    #[test]
+    fn invalid_models_in_files_are_located() {
+        let dir = std::env::temp_dir().join(format!("cge-core-locate-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let toml = markusen_m31().to_toml().unwrap();
+        // The first input flow of a sector now names a commodity the model lacks.
+        let at = toml.find("commodity = \"PL\"").unwrap();
+        let broken = format!("{}commodity = \"PLL\"{}", &toml[..at], &toml[at + 16..]);
+        let path = dir.join("broken.toml");
+        std::fs::write(&path, &broken).unwrap();
+        let e = ModelSpec::from_path(&path).unwrap_err();
+        let line = broken[..at].matches('\n').count() + 1;
+        let CoreError::InFile {
+            line: found,
+            source,
+            ..
+        } = &e
+        else {
+            panic!("{e}")
+        };
+        assert_eq!(*found, line, "{e}");
+        assert!(matches!(**source, CoreError::UnknownName { .. }), "{e}");
+        assert!(
+            e.to_string()
+                .starts_with(&format!("{}:{line}:", path.display())),
+            "{e}"
+        );
+        assert!(e.to_string().contains("did you mean `PL`"), "{e}");
+    }
+
     #[test]
     fn files_by_extension() {
         let dir = std::env::temp_dir().join(format!("cge-core-test-{}", std::process::id()));
