@@ -8,17 +8,19 @@
 //!
 //! Options: `--sectors N` (default 100), `--inputs K` (intermediate inputs per sector; default
 //! every good, a dense input–output table, up to N = 2,560, and 20 above), `--seed S` (default
-//! 2025), `--threads T`.
+//! 2025), `--threads T`, `--linear-solver auto|dense|sparse|iterative` (default: the model's
+//! choice).
 
 use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
 use cge_core::families::sam::{Sam, StandardModel};
 use cge_core::memory;
-use cge_solver::Solver;
+use cge_solver::{LinearSolver, Solver};
 
 fn main() -> Result<()> {
     let (mut sectors, mut inputs, mut seed, mut threads) = (100usize, None, 2025u64, None);
+    let mut linear_solver: Option<LinearSolver> = None;
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
         let mut value = || it.next().with_context(|| format!("{flag} needs a value"));
@@ -27,8 +29,12 @@ fn main() -> Result<()> {
             "--inputs" => inputs = Some(value()?.parse::<usize>()?),
             "--seed" => seed = value()?.parse()?,
             "--threads" => threads = Some(value()?.parse::<usize>()?),
+            "--linear-solver" => linear_solver = Some(value()?.parse()?),
             other => {
-                bail!("unknown option `{other}`; expected --sectors, --inputs, --seed or --threads")
+                bail!(
+                    "unknown option `{other}`; expected --sectors, --inputs, --seed, --threads or \
+                     --linear-solver"
+                )
             }
         }
     }
@@ -55,7 +61,11 @@ fn main() -> Result<()> {
     let built = started.elapsed();
     let abolished = standard.scale_tariffs(&mut model, 0.0)?;
 
-    let solver = Solver::new(model.solver_options())?;
+    let mut options = model.solver_options();
+    if let Some(linear_solver) = linear_solver {
+        options.linear_solver = linear_solver;
+    }
+    let solver = Solver::new(options)?;
     let mut x0 = model.benchmark_point();
     x0[model.numeraire_index()] = model.numeraire_value();
     let solve_started = Instant::now();
@@ -64,6 +74,9 @@ fn main() -> Result<()> {
     let total = started.elapsed();
     let results = model.results_at(&solution.x)?;
     let d = &solution.diagnostics;
+    if let Some(summary) = d.krylov_summary() {
+        println!("GMRES:               {summary}");
+    }
     let walras_ok =
         results.walras_residual.abs() <= cge_core::tolerances::WALRAS_RELATIVE * model.scale();
     let hh = &results.welfare[&labels.household];

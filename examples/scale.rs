@@ -8,20 +8,21 @@
 //! Options: `--regions R`, `--sectors S`, `--factors F` (default 10 × 10 × 3), `--seed N`
 //! (default 2025), `--migrants` (a migrant consumer in every region), `--threads N` (rayon's
 //! worker threads; default: all cores), `--memory-limit GIB` (default 75 % of physical
-//! memory).
+//! memory), `--linear-solver auto|dense|sparse|iterative` (default: the model's choice).
 
 use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
 use cge_core::families::synthetic::{SyntheticWorld, WorldSize};
 use cge_core::memory;
-use cge_solver::{Problem, Solver};
+use cge_solver::{LinearSolver, Problem, Solver};
 
 struct Args {
     size: WorldSize,
     seed: u64,
     threads: Option<usize>,
     limit: u64,
+    linear_solver: Option<LinearSolver>,
 }
 
 fn parse() -> Result<Args> {
@@ -30,6 +31,7 @@ fn parse() -> Result<Args> {
         seed: 2025,
         threads: None,
         limit: memory::default_limit(),
+        linear_solver: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -46,9 +48,10 @@ fn parse() -> Result<Args> {
                 args.limit = (value("--memory-limit")?.parse::<f64>()? * (1u64 << 30) as f64) as u64
             }
             "--migrants" => args.size.migrants = true,
+            "--linear-solver" => args.linear_solver = Some(value("--linear-solver")?.parse()?),
             other => bail!(
                 "unknown option `{other}`; expected --regions, --sectors, --factors, --seed, \
-                 --migrants, --threads or --memory-limit"
+                 --migrants, --threads, --memory-limit or --linear-solver"
             ),
         }
     }
@@ -101,7 +104,11 @@ fn main() -> Result<()> {
         (checked - built).as_secs_f64()
     );
     println!("shock:               {cut} tariffs halved");
-    let solver = Solver::new(model.solver_options())?;
+    let mut options = model.solver_options();
+    if let Some(linear_solver) = args.linear_solver {
+        options.linear_solver = linear_solver;
+    }
+    let solver = Solver::new(options)?;
     let mut x0 = model.benchmark_point();
     x0[model.numeraire_index()] = model.numeraire_value();
     let solve_started = Instant::now();
@@ -109,6 +116,9 @@ fn main() -> Result<()> {
     let solve_time = solve_started.elapsed();
     let results = model.results_at(&solution.x)?;
     let d = &solution.diagnostics;
+    if let Some(summary) = d.krylov_summary() {
+        println!("GMRES:               {summary}");
+    }
 
     let ev: f64 = results
         .welfare
@@ -118,7 +128,7 @@ fn main() -> Result<()> {
     let walras_ok =
         results.walras_residual.abs() <= cge_core::tolerances::WALRAS_RELATIVE * model.scale();
     println!(
-        "linear algebra:      {} nonzeros after merging duplicates, {} LU",
+        "linear algebra:      {} nonzeros after merging duplicates, {} linear solver",
         d.nonzeros, d.linear_solver
     );
     println!(

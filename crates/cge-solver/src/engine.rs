@@ -122,6 +122,7 @@ impl<'a, P: Problem + ?Sized> Engine<'a, P> {
         let kind = match opts.linear_solver {
             LinearSolver::Dense => Kind::Dense,
             LinearSolver::Sparse => Kind::Sparse,
+            LinearSolver::Iterative => Kind::Iterative,
             _ => {
                 // A nearly full pattern gains nothing from sparse elimination.
                 let density = jac.nnz() as f64 / (n as f64 * n as f64);
@@ -214,8 +215,9 @@ impl<'a, P: Problem + ?Sized> Engine<'a, P> {
 
     fn factorization(&mut self) -> Option<&mut Factorization> {
         if self.factor.is_none() {
-            let built = Factorization::new(self.kind, &self.jac, self.opts.singular_pivot)
-                .or_else(|_| Factorization::new(Kind::Dense, &self.jac, self.opts.singular_pivot));
+            let (pivot, krylov) = (self.opts.singular_pivot, self.opts.krylov());
+            let built = Factorization::new(self.kind, &self.jac, pivot, krylov)
+                .or_else(|_| Factorization::new(Kind::Dense, &self.jac, pivot, krylov));
             self.factor = built.ok();
         }
         self.factor.as_mut()
@@ -300,10 +302,12 @@ impl<'a, P: Problem + ?Sized> Engine<'a, P> {
     /// Whether a factorization costs far more than a solve with it, so that reusing it for a
     /// chord step pays: a dense matrix from n = 200, or a sparse one from n = 200 with 20 or
     /// more entries per column on average (where fill makes the LU nearly dense). Decided from
-    /// the structure alone, so that runs are reproducible.
+    /// the structure alone, so that runs are reproducible. Never for the iterative solver, whose
+    /// ILU(0) costs about a matrix–vector product per GMRES iteration.
     pub fn factorization_is_costly(&self) -> bool {
         let per_column = self.jac.nnz() as f64 / self.n as f64;
-        self.n >= 200 && (self.kind == Kind::Dense || per_column >= 20.0)
+        self.n >= 200
+            && (self.kind == Kind::Dense || self.kind == Kind::Sparse && per_column >= 20.0)
     }
 
     /// Name of the linear solver in use.
@@ -316,11 +320,17 @@ impl<'a, P: Problem + ?Sized> Engine<'a, P> {
         {
             Kind::Dense => "dense",
             Kind::Sparse => "sparse",
+            Kind::Iterative => "iterative",
         }
     }
 
     /// Diagnostics of the solve so far.
     pub fn diagnostics(&self, method: Method, termination: Termination) -> Diagnostics {
+        let krylov = self
+            .factor
+            .as_ref()
+            .map(Factorization::krylov_stats)
+            .unwrap_or_default();
         Diagnostics {
             problem: self.problem.name().to_string(),
             method,
@@ -332,6 +342,9 @@ impl<'a, P: Problem + ?Sized> Engine<'a, P> {
             jacobian_evaluations: self.counts.jacobians,
             factorizations: self.counts.factorizations,
             regularized_steps: self.counts.regularized,
+            krylov_solves: krylov.solves,
+            krylov_iterations: krylov.iterations,
+            krylov_fallbacks: krylov.fallbacks,
             residual_history: self.history.clone(),
             termination,
             wall_time_secs: self.started.elapsed().as_secs_f64(),

@@ -1,8 +1,11 @@
 //! Linear algebra for Newton steps: the Jacobian in compressed sparse column form, and its LU
-//! factorization, dense (partial pivoting) or sparse (COLAMD ordering, symbolic analysis once).
+//! factorization, dense (partial pivoting) or sparse (COLAMD ordering, symbolic analysis once),
+//! or an iterative solver: restarted GMRES with an ILU(0) preconditioner, falling back to the
+//! sparse LU when GMRES does not converge.
 //!
-//! Both factorizations come from faer; every buffer is sized when the solve starts, so the
-//! iteration loop does not allocate.
+//! Both LU factorizations come from faer; every buffer is sized when the solve starts, so the
+//! iteration loop does not allocate (except the iterative solver's LU fallback, at its first
+//! use).
 
 use faer::dyn_stack::{MemBuffer, MemStack, StackReq};
 use faer::linalg::lu::partial_pivoting::{factor as dense_factor, solve as dense_solve};
@@ -170,20 +173,29 @@ pub(crate) struct Singular;
 pub(crate) enum Kind {
     Dense,
     Sparse,
+    Iterative,
 }
 
 /// An LU factorization of (J + μI), dense or sparse, reusing its storage across iterations.
 pub(crate) enum Factorization {
     Dense(DenseLu),
     Sparse(Box<SparseLu>),
+    /// Not a factorization: ILU(0) of J + μI and GMRES at each solve.
+    Iterative(Box<Gmres>),
 }
 
 impl Factorization {
     /// Storage for factorizing `jac`'s structure with the given kind.
-    pub fn new(kind: Kind, jac: &SparseJacobian, singular_pivot: f64) -> Result<Self, Singular> {
+    pub fn new(
+        kind: Kind,
+        jac: &SparseJacobian,
+        singular_pivot: f64,
+        krylov: KrylovSettings,
+    ) -> Result<Self, Singular> {
         Ok(match kind {
             Kind::Dense => Self::Dense(DenseLu::new(jac.dim(), singular_pivot)),
             Kind::Sparse => Self::Sparse(Box::new(SparseLu::new(jac)?)),
+            Kind::Iterative => Self::Iterative(Box::new(Gmres::new(jac, krylov))),
         })
     }
 
@@ -191,6 +203,15 @@ impl Factorization {
         match self {
             Self::Dense(_) => Kind::Dense,
             Self::Sparse(_) => Kind::Sparse,
+            Self::Iterative(_) => Kind::Iterative,
+        }
+    }
+
+    /// The iterative solver's counters (zero for the LU factorizations).
+    pub fn krylov_stats(&self) -> KrylovStats {
+        match self {
+            Self::Iterative(g) => g.stats,
+            _ => KrylovStats::default(),
         }
     }
 
@@ -199,6 +220,7 @@ impl Factorization {
         match self {
             Self::Dense(d) => d.factor(jac, shift),
             Self::Sparse(s) => s.factor(jac, shift),
+            Self::Iterative(g) => g.factor(jac, shift),
         }
     }
 
@@ -207,6 +229,7 @@ impl Factorization {
         match self {
             Self::Dense(d) => d.solve(rhs, false),
             Self::Sparse(s) => s.solve(rhs, false),
+            Self::Iterative(g) => g.solve(rhs, false),
         }
     }
 
@@ -215,6 +238,7 @@ impl Factorization {
         match self {
             Self::Dense(d) => d.solve(rhs, true),
             Self::Sparse(s) => s.solve(rhs, true),
+            Self::Iterative(g) => g.solve(rhs, true),
         }
     }
 }
@@ -324,9 +348,16 @@ pub(crate) struct SparseLu {
 
 impl SparseLu {
     fn new(jac: &SparseJacobian) -> Result<Self, Singular> {
-        let n = jac.dim();
-        let structure =
-            SymbolicSparseColMatRef::new_checked(n, n, &jac.col_ptr, None, &jac.row_idx);
+        Self::from_structure(JacobianStructure {
+            n: jac.dim(),
+            col_ptr: &jac.col_ptr,
+            row_idx: &jac.row_idx,
+            diag_slot: &jac.diag_slot,
+        })
+    }
+
+    fn from_structure(s: JacobianStructure<'_>) -> Result<Self, Singular> {
+        let structure = SymbolicSparseColMatRef::new_checked(s.n, s.n, s.col_ptr, None, s.row_idx);
         let symbolic =
             factorize_symbolic_lu(structure, Default::default()).map_err(|_| Singular)?;
         let req = StackReq::any_of(&[
@@ -335,10 +366,10 @@ impl SparseLu {
             symbolic.solve_transpose_in_place_scratch::<f64>(1, Par::Seq),
         ]);
         Ok(Self {
-            col_ptr: jac.col_ptr.clone(),
-            row_idx: jac.row_idx.clone(),
-            shifted: vec![0.0; jac.nnz()],
-            diag_slot: jac.diag_slot.clone(),
+            col_ptr: s.col_ptr.to_vec(),
+            row_idx: s.row_idx.to_vec(),
+            shifted: vec![0.0; s.row_idx.len()],
+            diag_slot: s.diag_slot.to_vec(),
             symbolic,
             numeric: NumericLu::new(),
             mem: MemBuffer::new(req),
@@ -346,11 +377,21 @@ impl SparseLu {
     }
 
     fn factor(&mut self, jac: &SparseJacobian, shift: f64) -> Result<(), Singular> {
-        let n = jac.dim();
         self.shifted.copy_from_slice(&jac.values);
         for &s in &self.diag_slot {
             self.shifted[s] += shift;
         }
+        self.factor_shifted()
+    }
+
+    /// Factors the given CSC values (of this structure) as they are.
+    fn factor_values(&mut self, values: &[f64]) -> Result<(), Singular> {
+        self.shifted.copy_from_slice(values);
+        self.factor_shifted()
+    }
+
+    fn factor_shifted(&mut self) -> Result<(), Singular> {
+        let n = self.diag_slot.len();
         let structure =
             SymbolicSparseColMatRef::new_checked(n, n, &self.col_ptr, None, &self.row_idx);
         let matrix = SparseColMatRef::new(structure, &self.shifted);
@@ -375,6 +416,587 @@ impl SparseLu {
             lu.solve_transpose_in_place_with_conj(Conj::No, rhs, Par::Seq, stack);
         } else {
             lu.solve_in_place_with_conj(Conj::No, rhs, Par::Seq, stack);
+        }
+    }
+}
+
+/// A pivot of ILU(0) under 1e-12 times its column's largest entry is replaced by this multiple of
+/// that entry (with its sign). Tiny replacements (1e-8) make the preconditioner nearly singular:
+/// on `examples/scale.rs` (50 × 30 × 5, 26 replaced pivots) GMRES(100) then needs ~160–260
+/// iterations per system, against ~80 with 1e-2 (1e-1: the same; 1e-3: ~87).
+const PIVOT_FLOOR: f64 = 1e-2;
+
+/// Incomplete LU factorization with zero fill, ILU(0) (Saad 2003, §10.3), of the row-permuted
+/// matrix P·A: L (unit lower) and U share the sparsity pattern of P·A, stored in CSC slots.
+pub(crate) struct Ilu0 {
+    n: usize,
+    /// The matrix A's structure.
+    a_col_ptr: Vec<usize>,
+    a_row_idx: Vec<usize>,
+    /// Structure of P·A (rows permuted so that large entries lie on the diagonal, the diagonal
+    /// always stored), built at the first factorization.
+    col_ptr: Vec<usize>,
+    row_idx: Vec<usize>,
+    diag_slot: Vec<usize>,
+    /// For each slot of P·A, the slot of A it comes from (`usize::MAX` for an added diagonal).
+    from_a: Vec<usize>,
+    /// Row i of A is row `row_perm[i]` of P·A.
+    row_perm: Vec<usize>,
+    /// Whether the permutation and the structure of P·A are built.
+    permuted: bool,
+    /// L below the diagonal, U on and above it, slot by slot of P·A.
+    factors: Vec<f64>,
+    /// Slot of row i in the column being factored, or `usize::MAX`.
+    slot_in_column: Vec<usize>,
+    /// Setup scratch: A's slots sorted by relative magnitude; (row, slot) of one column.
+    order: Vec<usize>,
+    column: Vec<(usize, usize)>,
+    col_of: Vec<usize>,
+    col_max: Vec<f64>,
+    col_matched: Vec<bool>,
+    /// Scratch for permuting a vector.
+    scratch: Vec<f64>,
+}
+
+impl Ilu0 {
+    fn new(jac: &SparseJacobian) -> Self {
+        let (n, nnz) = (jac.dim(), jac.nnz());
+        let longest = (0..n)
+            .map(|j| jac.col_ptr[j + 1] - jac.col_ptr[j])
+            .max()
+            .unwrap_or(0);
+        Self {
+            n,
+            a_col_ptr: jac.col_ptr.clone(),
+            a_row_idx: jac.row_idx.clone(),
+            col_ptr: vec![0; n + 1],
+            row_idx: Vec::with_capacity(nnz + n),
+            diag_slot: vec![0; n],
+            from_a: Vec::with_capacity(nnz + n),
+            row_perm: vec![usize::MAX; n],
+            permuted: false,
+            factors: Vec::with_capacity(nnz + n),
+            slot_in_column: vec![usize::MAX; n],
+            order: Vec::with_capacity(nnz),
+            column: Vec::with_capacity(longest + 1),
+            col_of: vec![0; nnz],
+            col_max: vec![0.0; n],
+            col_matched: vec![false; n],
+            scratch: vec![0.0; n],
+        }
+    }
+
+    /// Row permutation by a greedy matching on |a_ij| / max_i |a_ij| (largest first; rows and
+    /// columns left over are paired in order), a cheap stand-in for MC64 (Duff & Koster 2001):
+    /// the Jacobian's stored diagonal often holds zeros (an equation is not "its" variable's),
+    /// where ILU(0) without pivoting breaks down. Then the structure of P·A.
+    fn permute(&mut self, values: &[f64]) {
+        let n = self.n;
+        let (cp, ri) = (&self.a_col_ptr, &self.a_row_idx);
+        let (col_of, col_max, col_matched) =
+            (&mut self.col_of, &mut self.col_max, &mut self.col_matched);
+        col_max.fill(0.0);
+        col_matched.fill(false);
+        for j in 0..n {
+            for s in cp[j]..cp[j + 1] {
+                col_of[s] = j;
+                col_max[j] = col_max[j].max(values[s].abs());
+            }
+        }
+        let rel = |s: usize| {
+            let m = col_max[col_of[s]];
+            if m > 0.0 {
+                values[s].abs() / m
+            } else {
+                0.0
+            }
+        };
+        self.order.clear();
+        self.order.extend(0..ri.len());
+        self.order
+            .sort_unstable_by(|&a, &b| rel(b).total_cmp(&rel(a)).then(a.cmp(&b)));
+        self.row_perm.fill(usize::MAX);
+        for &s in &self.order {
+            let (i, j) = (ri[s], col_of[s]);
+            if values[s] != 0.0 && self.row_perm[i] == usize::MAX && !col_matched[j] {
+                self.row_perm[i] = j;
+                col_matched[j] = true;
+            }
+        }
+        let mut free_cols = (0..n).filter(|&j| !col_matched[j]);
+        for p in self.row_perm.iter_mut() {
+            if *p == usize::MAX {
+                *p = free_cols.next().expect("as many columns as rows");
+            }
+        }
+        self.row_idx.clear();
+        self.from_a.clear();
+        for j in 0..n {
+            self.column.clear();
+            for s in cp[j]..cp[j + 1] {
+                self.column.push((self.row_perm[ri[s]], s));
+            }
+            if !self.column.iter().any(|&(r, _)| r == j) {
+                self.column.push((j, usize::MAX));
+            }
+            self.column.sort_unstable();
+            for &(r, s) in &self.column {
+                if r == j {
+                    self.diag_slot[j] = self.row_idx.len();
+                }
+                self.row_idx.push(r);
+                self.from_a.push(s);
+            }
+            self.col_ptr[j + 1] = self.row_idx.len();
+        }
+        self.factors.resize(self.row_idx.len(), 0.0);
+        self.permuted = true;
+    }
+
+    /// Left-looking ILU(0) of P·A, A given by its CSC `values`: column j is updated by the
+    /// finished columns k < j with u_kj ≠ 0, keeping only entries of the pattern. A pivot that
+    /// vanishes (or is not finite) is replaced by [`PIVOT_FLOOR`] times the column's scale, the
+    /// usual safeguard: the preconditioner is then poor, not undefined, and GMRES (or its LU
+    /// fallback) decides. The permutation is chosen at the first factorization and kept:
+    /// recomputing it for every Jacobian of the semismooth method made GMRES stagnate on
+    /// `examples/scale.rs` (the rows D_b·J of active bounds shrink, and the greedy matching then
+    /// picks worse diagonals).
+    fn factor(&mut self, values: &[f64]) {
+        if !self.permuted {
+            self.permute(values);
+        }
+        let n = self.n;
+        for (f, &s) in self.factors.iter_mut().zip(&self.from_a) {
+            *f = if s == usize::MAX { 0.0 } else { values[s] };
+        }
+        for j in 0..n {
+            let (start, end) = (self.col_ptr[j], self.col_ptr[j + 1]);
+            let column_scale = self.factors[start..end]
+                .iter()
+                .fold(0.0f64, |m, v| m.max(v.abs()))
+                .max(f64::MIN_POSITIVE);
+            for s in start..end {
+                self.slot_in_column[self.row_idx[s]] = s;
+            }
+            // U part of column j, in increasing row order.
+            for s in start..self.diag_slot[j] {
+                let k = self.row_idx[s];
+                let ukj = self.factors[s];
+                if ukj == 0.0 {
+                    continue;
+                }
+                for t in self.diag_slot[k] + 1..self.col_ptr[k + 1] {
+                    let target = self.slot_in_column[self.row_idx[t]];
+                    if target != usize::MAX {
+                        self.factors[target] -= self.factors[t] * ukj;
+                    }
+                }
+            }
+            let d = self.diag_slot[j];
+            let pivot = self.factors[d];
+            if !pivot.is_finite() || pivot.abs() <= 1e-12 * column_scale {
+                self.factors[d] = PIVOT_FLOOR.copysign(pivot) * column_scale;
+            }
+            let pivot = self.factors[d];
+            for s in d + 1..end {
+                self.factors[s] /= pivot;
+            }
+            for s in start..end {
+                self.slot_in_column[self.row_idx[s]] = usize::MAX;
+            }
+        }
+    }
+
+    /// z ← M⁻¹ z or M⁻ᵀ z for M = Pᵀ L U.
+    fn apply(&mut self, z: &mut [f64], transpose: bool) {
+        if transpose {
+            self.solve_transpose(z);
+            // z ← Pᵀ z.
+            for (i, &p) in self.row_perm.iter().enumerate() {
+                self.scratch[i] = z[p];
+            }
+            z.copy_from_slice(&self.scratch);
+        } else {
+            // z ← P z.
+            for (i, &p) in self.row_perm.iter().enumerate() {
+                self.scratch[p] = z[i];
+            }
+            z.copy_from_slice(&self.scratch);
+            self.solve_plain(z);
+        }
+    }
+
+    /// z ← (LU)⁻¹ z.
+    fn solve_plain(&self, z: &mut [f64]) {
+        let n = z.len();
+        for j in 0..n {
+            let zj = z[j];
+            if zj != 0.0 {
+                for s in self.diag_slot[j] + 1..self.col_ptr[j + 1] {
+                    z[self.row_idx[s]] -= self.factors[s] * zj;
+                }
+            }
+        }
+        for j in (0..n).rev() {
+            z[j] /= self.factors[self.diag_slot[j]];
+            let zj = z[j];
+            if zj != 0.0 {
+                for s in self.col_ptr[j]..self.diag_slot[j] {
+                    z[self.row_idx[s]] -= self.factors[s] * zj;
+                }
+            }
+        }
+    }
+
+    /// z ← (LU)⁻ᵀ z = L⁻ᵀ U⁻ᵀ z.
+    fn solve_transpose(&self, z: &mut [f64]) {
+        let n = z.len();
+        for j in 0..n {
+            let mut zj = z[j];
+            for s in self.col_ptr[j]..self.diag_slot[j] {
+                zj -= self.factors[s] * z[self.row_idx[s]];
+            }
+            z[j] = zj / self.factors[self.diag_slot[j]];
+        }
+        for j in (0..n).rev() {
+            let mut zj = z[j];
+            for s in self.diag_slot[j] + 1..self.col_ptr[j + 1] {
+                zj -= self.factors[s] * z[self.row_idx[s]];
+            }
+            z[j] = zj;
+        }
+    }
+}
+
+/// Settings of the iterative solver, from [`crate::Options`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct KrylovSettings {
+    /// Relative residual ‖b − Ax‖₂ ≤ tolerance·‖b‖₂ at which GMRES stops.
+    pub tolerance: f64,
+    /// Krylov basis size before a restart.
+    pub restart: usize,
+    /// Total GMRES iterations per solve before falling back to the sparse LU.
+    pub max_iterations: usize,
+}
+
+impl Default for KrylovSettings {
+    /// The defaults of [`crate::Options`].
+    fn default() -> Self {
+        Self {
+            tolerance: 1e-8,
+            restart: 100,
+            max_iterations: 500,
+        }
+    }
+}
+
+/// Counters of the iterative solver.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct KrylovStats {
+    /// Systems solved by GMRES.
+    pub solves: usize,
+    /// GMRES iterations (matrix–vector products) over all solves, converged or not.
+    pub iterations: usize,
+    /// Solves where GMRES did not converge and the sparse LU took over.
+    pub fallbacks: usize,
+}
+
+/// Restarted GMRES (Saad & Schultz 1986) with right preconditioning by the ILU(0) of a row
+/// permutation of the matrix (see [`Ilu0`]), on a copy of
+/// J + μI taken when "factoring" — so that a solve after a later change of the Jacobian (a chord
+/// or Broyden step) still solves with the matrix that was factored, as with the LU. When GMRES
+/// does not reach its tolerance within its iteration limit the system is solved by the sparse
+/// LU, built at the first such fallback (that first fallback allocates) and refactored at most
+/// once per matrix.
+pub(crate) struct Gmres {
+    n: usize,
+    settings: KrylovSettings,
+    col_ptr: Vec<usize>,
+    row_idx: Vec<usize>,
+    diag_slot: Vec<usize>,
+    /// J + μI in CSC order.
+    values: Vec<f64>,
+    ilu: Ilu0,
+    /// Krylov basis, restart + 1 vectors of length n, one after the other.
+    basis: Vec<f64>,
+    /// Hessenberg matrix, (restart + 1) × restart, column-major.
+    hessenberg: Vec<f64>,
+    cosines: Vec<f64>,
+    sines: Vec<f64>,
+    /// Rotated right-hand side of the least-squares problem.
+    g: Vec<f64>,
+    y: Vec<f64>,
+    x: Vec<f64>,
+    w: Vec<f64>,
+    z: Vec<f64>,
+    lu: Option<Box<SparseLu>>,
+    /// Whether `lu` holds the factorization of `values`.
+    lu_current: bool,
+    /// Whether building or factoring the LU fallback failed for `values`.
+    lu_failed: bool,
+    pub stats: KrylovStats,
+}
+
+impl Gmres {
+    fn new(jac: &SparseJacobian, settings: KrylovSettings) -> Self {
+        let n = jac.dim();
+        let m = settings.restart.clamp(1, n.max(1));
+        Self {
+            n,
+            settings: KrylovSettings {
+                restart: m,
+                ..settings
+            },
+            col_ptr: jac.col_ptr.clone(),
+            row_idx: jac.row_idx.clone(),
+            diag_slot: jac.diag_slot.clone(),
+            values: vec![0.0; jac.nnz()],
+            ilu: Ilu0::new(jac),
+            basis: vec![0.0; (m + 1) * n],
+            hessenberg: vec![0.0; (m + 1) * m],
+            cosines: vec![0.0; m],
+            sines: vec![0.0; m],
+            g: vec![0.0; m + 1],
+            y: vec![0.0; m],
+            x: vec![0.0; n],
+            w: vec![0.0; n],
+            z: vec![0.0; n],
+            lu: None,
+            lu_current: false,
+            lu_failed: false,
+            stats: KrylovStats::default(),
+        }
+    }
+
+    fn factor(&mut self, jac: &SparseJacobian, shift: f64) -> Result<(), Singular> {
+        self.values.copy_from_slice(&jac.values);
+        for &s in &self.diag_slot {
+            self.values[s] += shift;
+        }
+        if !self.values.iter().all(|v| v.is_finite()) {
+            return Err(Singular);
+        }
+        self.ilu.factor(&self.values);
+        self.lu_current = false;
+        self.lu_failed = false;
+        Ok(())
+    }
+
+    /// Overwrites `rhs` with A⁻¹ rhs (or A⁻ᵀ rhs): GMRES, else the sparse LU; NaN when both fail,
+    /// so that the caller's accuracy check rejects the direction.
+    fn solve(&mut self, rhs: &mut [f64], transpose: bool) {
+        if !self.lu_current {
+            self.stats.solves += 1;
+            if self.gmres(rhs, transpose) {
+                rhs.copy_from_slice(&self.x);
+                return;
+            }
+            self.stats.fallbacks += 1;
+        }
+        if self.factor_lu() {
+            if let Some(lu) = self.lu.as_mut() {
+                lu.solve(rhs, transpose);
+                return;
+            }
+        }
+        rhs.fill(f64::NAN);
+    }
+
+    /// Factors `values` with the sparse LU unless already done; false when that fails.
+    fn factor_lu(&mut self) -> bool {
+        if self.lu_current {
+            return true;
+        }
+        if self.lu_failed {
+            return false;
+        }
+        if self.lu.is_none() {
+            let structure = JacobianStructure {
+                n: self.n,
+                col_ptr: &self.col_ptr,
+                row_idx: &self.row_idx,
+                diag_slot: &self.diag_slot,
+            };
+            match SparseLu::from_structure(structure) {
+                Ok(lu) => self.lu = Some(Box::new(lu)),
+                Err(Singular) => {
+                    self.lu_failed = true;
+                    return false;
+                }
+            }
+        }
+        let ok = self
+            .lu
+            .as_mut()
+            .is_some_and(|lu| lu.factor_values(&self.values).is_ok());
+        self.lu_current = ok;
+        self.lu_failed = !ok;
+        ok
+    }
+
+    /// Right-preconditioned restarted GMRES for A x = b from x = 0, into `self.x`. True when
+    /// ‖b − A x‖₂ ≤ tolerance·‖b‖₂ within the iteration limit.
+    fn gmres(&mut self, b: &[f64], transpose: bool) -> bool {
+        let n = self.n;
+        let m = self.settings.restart;
+        self.x.fill(0.0);
+        let b_norm = norm2(b);
+        if b_norm == 0.0 {
+            return true;
+        }
+        if !b_norm.is_finite() {
+            return false;
+        }
+        let target = self.settings.tolerance * b_norm;
+        let matrix = Csc {
+            col_ptr: &self.col_ptr,
+            row_idx: &self.row_idx,
+            values: &self.values,
+        };
+        // r0 = b − A x; x = 0 at the first cycle.
+        self.w.copy_from_slice(b);
+        let mut done = 0;
+        loop {
+            let beta = norm2(&self.w);
+            if beta <= target {
+                return true;
+            }
+            if done >= self.settings.max_iterations || !beta.is_finite() {
+                return false;
+            }
+            for (v, &r) in self.basis[..n].iter_mut().zip(&self.w) {
+                *v = r / beta;
+            }
+            self.g.fill(0.0);
+            self.g[0] = beta;
+            let mut k = 0;
+            let mut estimate = beta;
+            while k < m && done < self.settings.max_iterations && estimate > target {
+                // w = A M⁻¹ v_k.
+                self.z.copy_from_slice(&self.basis[k * n..(k + 1) * n]);
+                self.ilu.apply(&mut self.z, transpose);
+                csc_mul(matrix, &self.z, &mut self.w, transpose);
+                let w = &mut self.w;
+                // Modified Gram–Schmidt.
+                let h = &mut self.hessenberg[k * (m + 1)..(k + 1) * (m + 1)];
+                for (i, hi) in h.iter_mut().enumerate().take(k + 1) {
+                    let v = &self.basis[i * n..(i + 1) * n];
+                    let c = dot(w, v);
+                    *hi = c;
+                    for (wj, vj) in w.iter_mut().zip(v) {
+                        *wj -= c * vj;
+                    }
+                }
+                let w_norm = norm2(w);
+                h[k + 1] = w_norm;
+                if w_norm > 0.0 {
+                    for (v, wj) in self.basis[(k + 1) * n..(k + 2) * n]
+                        .iter_mut()
+                        .zip(w.iter())
+                    {
+                        *v = wj / w_norm;
+                    }
+                }
+                // Apply the previous rotations, then a new one zeroing h[k+1].
+                for i in 0..k {
+                    let (c, s) = (self.cosines[i], self.sines[i]);
+                    let (a, bb) = (h[i], h[i + 1]);
+                    h[i] = c * a + s * bb;
+                    h[i + 1] = -s * a + c * bb;
+                }
+                let r = h[k].hypot(h[k + 1]);
+                let (c, s) = if r == 0.0 {
+                    (1.0, 0.0)
+                } else {
+                    (h[k] / r, h[k + 1] / r)
+                };
+                self.cosines[k] = c;
+                self.sines[k] = s;
+                h[k] = r;
+                h[k + 1] = 0.0;
+                self.g[k + 1] = -s * self.g[k];
+                self.g[k] *= c;
+                estimate = self.g[k + 1].abs();
+                k += 1;
+                done += 1;
+                self.stats.iterations += 1;
+                if w_norm == 0.0 {
+                    // Lucky breakdown: the Krylov space is invariant, the solution is exact.
+                    break;
+                }
+            }
+            // y = H⁻¹ g (upper triangular k × k), x += M⁻¹ V y.
+            for i in (0..k).rev() {
+                let mut s = self.g[i];
+                for j in i + 1..k {
+                    s -= self.hessenberg[j * (m + 1) + i] * self.y[j];
+                }
+                let hii = self.hessenberg[i * (m + 1) + i];
+                self.y[i] = if hii != 0.0 { s / hii } else { 0.0 };
+            }
+            self.z.fill(0.0);
+            for i in 0..k {
+                let yi = self.y[i];
+                for (zj, vj) in self.z.iter_mut().zip(&self.basis[i * n..(i + 1) * n]) {
+                    *zj += yi * vj;
+                }
+            }
+            self.ilu.apply(&mut self.z, transpose);
+            for (xj, zj) in self.x.iter_mut().zip(&self.z) {
+                *xj += zj;
+            }
+            // True residual for the restart (and the convergence decision).
+            csc_mul(matrix, &self.x, &mut self.w, transpose);
+            for (wj, bj) in self.w.iter_mut().zip(b) {
+                *wj = bj - *wj;
+            }
+            if k == 0 {
+                return false;
+            }
+        }
+    }
+}
+
+/// The CSC structure needed to set up a sparse LU.
+struct JacobianStructure<'a> {
+    n: usize,
+    col_ptr: &'a [usize],
+    row_idx: &'a [usize],
+    diag_slot: &'a [usize],
+}
+
+fn norm2(v: &[f64]) -> f64 {
+    dot(v, v).sqrt()
+}
+
+fn dot(a: &[f64], b: &[f64]) -> f64 {
+    a.iter().zip(b).map(|(x, y)| x * y).sum()
+}
+
+/// A borrowed CSC matrix.
+#[derive(Clone, Copy)]
+struct Csc<'a> {
+    col_ptr: &'a [usize],
+    row_idx: &'a [usize],
+    values: &'a [f64],
+}
+
+/// out = A v, or Aᵀ v.
+fn csc_mul(a: Csc<'_>, v: &[f64], out: &mut [f64], transpose: bool) {
+    if transpose {
+        for (j, o) in out.iter_mut().enumerate() {
+            *o = (a.col_ptr[j]..a.col_ptr[j + 1])
+                .map(|k| a.values[k] * v[a.row_idx[k]])
+                .sum();
+        }
+    } else {
+        out.fill(0.0);
+        for (j, &vj) in v.iter().enumerate() {
+            if vj != 0.0 {
+                for k in a.col_ptr[j]..a.col_ptr[j + 1] {
+                    out[a.row_idx[k]] += a.values[k] * vj;
+                }
+            }
         }
     }
 }
@@ -413,7 +1035,7 @@ mod tests {
         let jac = tridiagonal(n);
         let b: Vec<f64> = (0..n).map(|i| (i as f64).sin()).collect();
         for kind in [Kind::Dense, Kind::Sparse] {
-            let mut f = Factorization::new(kind, &jac, 1e-13).unwrap();
+            let mut f = Factorization::new(kind, &jac, 1e-13, KrylovSettings::default()).unwrap();
             f.factor(&jac, 0.0).unwrap();
             let mut x = b.clone();
             f.solve(&mut x);
@@ -437,8 +1059,180 @@ mod tests {
         let mut jac = SparseJacobian::new(&pattern);
         jac.triplet_values.copy_from_slice(&[1.0, 2.0, 2.0, 4.0]);
         jac.assemble();
-        let mut f = Factorization::new(Kind::Dense, &jac, 1e-13).unwrap();
+        let mut f =
+            Factorization::new(Kind::Dense, &jac, 1e-13, KrylovSettings::default()).unwrap();
         assert_eq!(f.factor(&jac, 0.0), Err(Singular));
         assert!(f.factor(&jac, 1e-3).is_ok());
+    }
+    /// Convection–diffusion on a g × g grid (5-point stencil, upwind convection): nonsymmetric,
+    /// and ILU(0) is not exact on it.
+    fn convection_diffusion(g: usize) -> SparseJacobian {
+        let n = g * g;
+        let (mut rows, mut cols, mut vals) = (Vec::new(), Vec::new(), Vec::new());
+        for i in 0..g {
+            for j in 0..g {
+                let k = i * g + j;
+                let mut push = |c: usize, v: f64| {
+                    rows.push(k);
+                    cols.push(c);
+                    vals.push(v);
+                };
+                push(k, 4.0 + 3.0);
+                if j > 0 {
+                    push(k - 1, -1.0 - 3.0);
+                }
+                if j + 1 < g {
+                    push(k + 1, -1.0);
+                }
+                if i > 0 {
+                    push(k - g, -1.0 + 0.5 * (j as f64 / g as f64));
+                }
+                if i + 1 < g {
+                    push(k + g, -1.0 - 0.5);
+                }
+            }
+        }
+        let pattern = Pattern::from_triplets(n, rows, cols).unwrap();
+        let mut jac = SparseJacobian::new(&pattern);
+        jac.triplet_values.copy_from_slice(&vals);
+        jac.assemble();
+        jac
+    }
+
+    /// Solves and transpose-solves with `f`, checking both residuals.
+    fn check_solves(f: &mut Factorization, jac: &SparseJacobian, b: &[f64], tol: f64) -> Vec<f64> {
+        let n = b.len();
+        let b_norm = b.iter().map(|v| v * v).sum::<f64>().sqrt();
+        let mut out = vec![0.0; n];
+        let mut x = b.to_vec();
+        f.solve(&mut x);
+        jac.mul(&x, &mut out);
+        let r: f64 = out
+            .iter()
+            .zip(b)
+            .map(|(a, c)| (a - c).powi(2))
+            .sum::<f64>()
+            .sqrt();
+        assert!(r <= tol * b_norm, "residual {r:e}");
+        let mut y = b.to_vec();
+        f.solve_transpose(&mut y);
+        jac.mul_transpose(&y, &mut out);
+        let r: f64 = out
+            .iter()
+            .zip(b)
+            .map(|(a, c)| (a - c).powi(2))
+            .sum::<f64>()
+            .sqrt();
+        assert!(r <= tol * b_norm, "transposed residual {r:e}");
+        x
+    }
+
+    #[test]
+    fn gmres_with_ilu0_solves_the_tridiagonal_system() {
+        let n = 30;
+        let jac = tridiagonal(n);
+        let b: Vec<f64> = (0..n).map(|i| (i as f64).sin()).collect();
+        let mut f =
+            Factorization::new(Kind::Iterative, &jac, 1e-13, KrylovSettings::default()).unwrap();
+        f.factor(&jac, 0.0).unwrap();
+        check_solves(&mut f, &jac, &b, 1e-10);
+        // ILU(0) of a tridiagonal matrix is its exact LU: one iteration per system.
+        let stats = f.krylov_stats();
+        assert_eq!(stats.solves, 2);
+        assert!(stats.iterations <= 2, "{stats:?}");
+        assert_eq!(stats.fallbacks, 0);
+    }
+
+    #[test]
+    fn gmres_with_ilu0_solves_a_nonsymmetric_system_like_the_lu() {
+        let jac = convection_diffusion(20);
+        let n = jac.dim();
+        let b: Vec<f64> = (0..n).map(|i| 1.0 + (0.37 * i as f64).cos()).collect();
+        let settings = KrylovSettings {
+            tolerance: 1e-10,
+            restart: 10,
+            max_iterations: 500,
+        };
+        let mut f = Factorization::new(Kind::Iterative, &jac, 1e-13, settings).unwrap();
+        f.factor(&jac, 0.0).unwrap();
+        let x = check_solves(&mut f, &jac, &b, 1e-10);
+        let stats = f.krylov_stats();
+        assert_eq!(stats.fallbacks, 0);
+        // Not exact: several iterations, across restarts of 10.
+        assert!(stats.iterations > 2 && stats.iterations < 200, "{stats:?}");
+        let mut lu =
+            Factorization::new(Kind::Sparse, &jac, 1e-13, KrylovSettings::default()).unwrap();
+        lu.factor(&jac, 0.0).unwrap();
+        let mut x_lu = b.clone();
+        lu.solve(&mut x_lu);
+        for i in 0..n {
+            approx::assert_abs_diff_eq!(x[i], x_lu[i], epsilon = 1e-8);
+        }
+    }
+
+    #[test]
+    fn gmres_falls_back_to_the_sparse_lu() {
+        let jac = convection_diffusion(12);
+        let n = jac.dim();
+        let b: Vec<f64> = (0..n).map(|i| (i as f64).sin()).collect();
+        let settings = KrylovSettings {
+            tolerance: 1e-12,
+            restart: 2,
+            max_iterations: 2,
+        };
+        let mut f = Factorization::new(Kind::Iterative, &jac, 1e-13, settings).unwrap();
+        f.factor(&jac, 0.0).unwrap();
+        check_solves(&mut f, &jac, &b, 1e-12);
+        // The first system falls back and factors the LU; the transposed one reuses it.
+        assert_eq!(
+            f.krylov_stats(),
+            KrylovStats {
+                solves: 1,
+                iterations: 2,
+                fallbacks: 1
+            }
+        );
+        // A new matrix: GMRES is tried again.
+        f.factor(&jac, 1.0).unwrap();
+        let mut x = b.clone();
+        f.solve(&mut x);
+        assert_eq!(f.krylov_stats().solves, 2);
+    }
+
+    #[test]
+    fn ilu0_is_exact_when_the_pattern_admits_no_fill() {
+        // Arrow matrix pointing down-right: LU has no fill, so ILU(0) = LU.
+        let n = 6;
+        let (mut rows, mut cols) = (Vec::new(), Vec::new());
+        for i in 0..n {
+            rows.extend([i, i, n - 1]);
+            cols.extend([i, n - 1, i]);
+        }
+        let pattern = Pattern::from_triplets(n, rows, cols).unwrap();
+        let mut jac = SparseJacobian::new(&pattern);
+        for (k, v) in jac.triplet_values.iter_mut().enumerate() {
+            *v = match k % 3 {
+                0 => 5.0 + k as f64,
+                1 => 1.0 + 0.1 * k as f64,
+                _ => -0.5 - 0.2 * k as f64,
+            };
+        }
+        jac.assemble();
+        let mut ilu = Ilu0::new(&jac);
+        ilu.factor(&jac.values);
+        let b: Vec<f64> = (0..n).map(|i| i as f64 - 2.0).collect();
+        for transpose in [false, true] {
+            let mut x = b.clone();
+            ilu.apply(&mut x, transpose);
+            let mut out = vec![0.0; n];
+            if transpose {
+                jac.mul_transpose(&x, &mut out);
+            } else {
+                jac.mul(&x, &mut out);
+            }
+            for i in 0..n {
+                approx::assert_abs_diff_eq!(out[i], b[i], epsilon = 1e-12);
+            }
+        }
     }
 }

@@ -32,6 +32,18 @@ pub struct Options {
     /// Relative pivot size under which a Jacobian counts as singular and is regularized
     /// (default 1e-13).
     pub singular_pivot: f64,
+    /// [`LinearSolver::Iterative`]: GMRES stops when ‖b − Ax‖₂ ≤ this·‖b‖₂ (default 1e-8; the
+    /// Newton direction then solves its system far more accurately than the accuracy check of a
+    /// direction, 1e-6 relative, requires). Must lie in (0, 1).
+    pub krylov_tolerance: f64,
+    /// [`LinearSolver::Iterative`]: Krylov vectors kept before GMRES restarts (default 100; the
+    /// basis takes (restart + 1)·n numbers, allocated once per solve). On the Jacobians of
+    /// `examples/scale.rs` GMRES needs ~80 iterations per system and stagnates with a restart
+    /// of 50.
+    pub krylov_restart: usize,
+    /// [`LinearSolver::Iterative`]: GMRES iterations per linear system, over all restarts,
+    /// before the system is solved by the sparse LU instead (default 500).
+    pub krylov_max_iterations: usize,
 }
 
 impl Default for Options {
@@ -47,11 +59,23 @@ impl Default for Options {
             min_step: 1e-12,
             broyden_memory: 20,
             singular_pivot: 1e-13,
+            krylov_tolerance: 1e-8,
+            krylov_restart: 100,
+            krylov_max_iterations: 500,
         }
     }
 }
 
 impl Options {
+    /// The settings of the iterative linear solver.
+    pub(crate) fn krylov(&self) -> crate::linalg::KrylovSettings {
+        crate::linalg::KrylovSettings {
+            tolerance: self.krylov_tolerance,
+            restart: self.krylov_restart,
+            max_iterations: self.krylov_max_iterations,
+        }
+    }
+
     /// Options with the given method and defaults otherwise.
     pub fn with_method(method: Method) -> Self {
         Self {
@@ -92,6 +116,25 @@ impl Options {
                 value: 0.0,
                 reason: "must be at least 1",
             });
+        }
+        if !(self.krylov_tolerance > 0.0 && self.krylov_tolerance < 1.0) {
+            return Err(SolveError::InvalidOption {
+                option: "krylov_tolerance",
+                value: self.krylov_tolerance,
+                reason: "must lie in (0, 1)",
+            });
+        }
+        for (option, value) in [
+            ("krylov_restart", self.krylov_restart),
+            ("krylov_max_iterations", self.krylov_max_iterations),
+        ] {
+            if value == 0 {
+                return Err(SolveError::InvalidOption {
+                    option,
+                    value: 0.0,
+                    reason: "must be at least 1",
+                });
+            }
         }
         if self.broyden_memory == 0 {
             return Err(SolveError::InvalidOption {
@@ -136,6 +179,22 @@ mod tests {
         ));
         let o = Options {
             max_iterations: 0,
+            ..Options::default()
+        };
+        assert!(o.validate().is_err());
+        let o = Options {
+            krylov_tolerance: 1.0,
+            ..Options::default()
+        };
+        assert!(matches!(
+            o.validate(),
+            Err(SolveError::InvalidOption {
+                option: "krylov_tolerance",
+                ..
+            })
+        ));
+        let o = Options {
+            krylov_restart: 0,
             ..Options::default()
         };
         assert!(o.validate().is_err());

@@ -34,6 +34,34 @@ pub enum LinearSolver {
     Dense,
     /// Sparse LU with a fill-reducing column ordering computed once per solve.
     Sparse,
+    /// Restarted GMRES (Saad & Schultz 1986) with right preconditioning by ILU(0) (on the rows
+    /// permuted by a greedy matching, so that large entries lie on the diagonal), to the relative
+    /// residual [`crate::Options::krylov_tolerance`]; a system GMRES does not solve within
+    /// [`crate::Options::krylov_max_iterations`] is solved by the sparse LU instead (counted in
+    /// [`Diagnostics::krylov_fallbacks`]). Experimental.
+    Iterative,
+}
+
+impl LinearSolver {
+    /// The names [`LinearSolver::from_str`](std::str::FromStr) accepts, in order.
+    pub const NAMES: [&'static str; 4] = ["auto", "dense", "sparse", "iterative"];
+}
+
+impl std::str::FromStr for LinearSolver {
+    type Err = SolveError;
+
+    /// `auto`, `dense`, `sparse` or `iterative`, as on a command line.
+    fn from_str(name: &str) -> Result<Self, SolveError> {
+        match name {
+            "auto" => Ok(Self::Auto),
+            "dense" => Ok(Self::Dense),
+            "sparse" => Ok(Self::Sparse),
+            "iterative" => Ok(Self::Iterative),
+            other => Err(SolveError::UnknownLinearSolver {
+                found: other.to_string(),
+            }),
+        }
+    }
 }
 
 /// Why a solve stopped.
@@ -62,7 +90,7 @@ pub struct Diagnostics {
     pub problem: String,
     /// The method that produced the final point.
     pub method: Method,
-    /// Linear solver used: "dense" or "sparse".
+    /// Linear solver used: "dense", "sparse" or "iterative".
     pub linear_solver: String,
     /// Number of unknowns.
     pub dim: usize,
@@ -78,6 +106,16 @@ pub struct Diagnostics {
     pub factorizations: usize,
     /// Steps where the Jacobian was (near) singular and was regularized.
     pub regularized_steps: usize,
+    /// [`LinearSolver::Iterative`]: linear systems given to GMRES.
+    #[serde(default)]
+    pub krylov_solves: usize,
+    /// [`LinearSolver::Iterative`]: GMRES iterations over all systems.
+    #[serde(default)]
+    pub krylov_iterations: usize,
+    /// [`LinearSolver::Iterative`]: systems where GMRES did not converge within its iteration
+    /// limit and the sparse LU solved them instead.
+    #[serde(default)]
+    pub krylov_fallbacks: usize,
     /// ‖F‖∞ (or the complementarity error for a problem with bounds) at each iterate, starting
     /// with the initial point.
     pub residual_history: Vec<f64>,
@@ -94,6 +132,19 @@ impl Diagnostics {
     /// The last entry of the residual history.
     pub fn final_residual(&self) -> f64 {
         self.residual_history.last().copied().unwrap_or(f64::NAN)
+    }
+
+    /// "S systems, I iterations (I/S per system), F LU fallbacks" when GMRES solved any system.
+    pub fn krylov_summary(&self) -> Option<String> {
+        (self.krylov_solves > 0).then(|| {
+            format!(
+                "{} systems, {} iterations ({:.1} per system), {} LU fallbacks",
+                self.krylov_solves,
+                self.krylov_iterations,
+                self.krylov_iterations as f64 / self.krylov_solves as f64,
+                self.krylov_fallbacks
+            )
+        })
     }
 }
 
@@ -222,6 +273,12 @@ pub enum SolveError {
         expected: usize,
         /// The pattern's dimension.
         found: usize,
+    },
+    /// A linear solver's name that is not one of [`LinearSolver::NAMES`].
+    #[error("unknown linear solver `{found}`: expected auto, dense, sparse or iterative")]
+    UnknownLinearSolver {
+        /// The name given.
+        found: String,
     },
     /// An option has a value outside its range.
     #[error("option `{option}` = {value} is invalid: {reason}")]

@@ -403,6 +403,51 @@ fn dense_and_sparse_paths_agree() {
     }
 }
 
+/// GMRES with ILU(0) finds the sparse LU's solution, without falling back to the LU.
+#[test]
+fn iterative_linear_solver_agrees_with_the_sparse_lu() {
+    use cge_solver::test_problems::mgh::BroydenTridiagonal;
+    use cge_solver::LinearSolver;
+    let p = BroydenTridiagonal::new(2000);
+    let solve = |linear_solver| {
+        Solver::new(Options {
+            linear_solver,
+            ..Options::default()
+        })
+        .unwrap()
+        .solve(&p, &p.standard_start())
+        .unwrap()
+    };
+    let lu = solve(LinearSolver::Sparse);
+    let it = solve(LinearSolver::Iterative);
+    let d = &it.diagnostics;
+    assert_eq!(d.linear_solver, "iterative");
+    assert!(residual_inf(&p, &it.x) <= 1e-10);
+    assert!(d.krylov_solves >= d.iterations, "{d:?}");
+    assert!(d.krylov_iterations >= d.krylov_solves, "{d:?}");
+    assert_eq!(d.krylov_fallbacks, 0);
+    assert_eq!(lu.diagnostics.krylov_solves, 0);
+    for (a, b) in lu.x.iter().zip(&it.x) {
+        approx::assert_abs_diff_eq!(a, b, epsilon = 1e-10);
+    }
+}
+
+/// Linear solvers are named as on a command line; an unknown name lists the known ones.
+#[test]
+fn linear_solvers_parse_from_their_names() {
+    use cge_solver::LinearSolver;
+    for name in LinearSolver::NAMES {
+        let parsed: LinearSolver = name.parse().unwrap();
+        assert_eq!(format!("{parsed:?}").to_lowercase(), name);
+    }
+    let err = "gmres".parse::<LinearSolver>().unwrap_err();
+    assert!(matches!(err, SolveError::UnknownLinearSolver { ref found } if found == "gmres"));
+    assert_eq!(
+        err.to_string(),
+        "unknown linear solver `gmres`: expected auto, dense, sparse or iterative"
+    );
+}
+
 /// x³ + x − t·c = 0 from t = 0 (x = 0): a shock scaled by the homotopy parameter.
 struct Cubic {
     t: f64,
@@ -535,6 +580,16 @@ fn iterations_after_the_first_do_not_allocate() {
             Box::new(BroydenTridiagonal::new(2000)),
             Method::Dogleg,
             LinearSolver::Sparse,
+        ),
+        (
+            Box::new(BroydenTridiagonal::new(2000)),
+            Method::NewtonLineSearch,
+            LinearSolver::Iterative,
+        ),
+        (
+            Box::new(BroydenTridiagonal::new(2000)),
+            Method::Semismooth,
+            LinearSolver::Iterative,
         ),
     ];
     for (p, method, linear_solver) in cases {
