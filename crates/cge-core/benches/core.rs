@@ -103,9 +103,10 @@ fn solve_two_by_two(c: &mut Criterion) {
     group.finish();
 }
 
-/// Synthetic worlds (R, S, F) for the solve benchmarks: about 10³ and 10⁴ unknowns. The GTAP
-/// size (140, 65, 5) is run by the `scale` example, not here.
-const WORLDS: [(usize, usize, usize); 2] = [(10, 10, 3), (50, 30, 5)];
+/// Synthetic worlds (R, S, F) for the solve benchmarks: about 10³, 10⁴ and, at GTAP's size,
+/// 4 × 10⁴ unknowns (about 25 s a sample: filter it out with `world_solve/[15]0x` for a
+/// quick run).
+const WORLDS: [(usize, usize, usize); 3] = [(10, 10, 3), (50, 30, 5), (140, 65, 5)];
 
 fn world_solve(c: &mut Criterion) {
     let mut group = c.benchmark_group("world_solve");
@@ -124,15 +125,21 @@ fn world_solve(c: &mut Criterion) {
     group.finish();
 }
 
-/// Sector counts of the SAM benchmarks (dense input–output tables).
-const SAM_SECTORS: [usize; 3] = [80, 320, 1_280];
+/// Sector counts and intermediate inputs per sector of the SAM benchmarks (0: every good, a
+/// dense input–output table).
+const SAM_SIZES: [(usize, usize); 5] = [(80, 0), (320, 0), (1_280, 0), (1_280, 20), (10_000, 20)];
 
 fn sam_solve(c: &mut Criterion) {
     let mut group = c.benchmark_group("sam_solve");
     group.sample_size(10);
-    for n in SAM_SECTORS {
-        let (sam, labels) = Sam::synthetic(n, 0, SEED).expect("sizes");
-        group.bench_function(BenchmarkId::from_parameter(format!("N={n}")), |b| {
+    for (n, inputs) in SAM_SIZES {
+        let (sam, labels) = Sam::synthetic(n, inputs, SEED).expect("sizes");
+        let id = if inputs == 0 {
+            format!("N={n}")
+        } else {
+            format!("N={n},inputs={inputs}")
+        };
+        group.bench_function(BenchmarkId::from_parameter(id), |b| {
             b.iter(|| {
                 let standard = StandardModel::calibrate(&sam, &labels).expect("balanced");
                 let mut model = standard.build().expect("builds");

@@ -3,11 +3,13 @@
 //!
 //! The estimate counts what a solve allocates: the model's arrays, the Jacobian pattern and
 //! values in the problem's triplet form and in the solver's compressed-column form, and the LU
-//! factors. The triplet counts are exact ([`crate::Model::jacobian_len`], or closed forms in the
+//! factors or the iterative solver's preconditioner, for the linear solver a default solve
+//! picks. The triplet counts are exact ([`crate::Model::jacobian_len`], or closed forms in the
 //! model families); the LU fill is an upper estimate ([`LU_FILL_FACTOR`] nonzeros of the factors
 //! per Jacobian nonzero, measured on the synthetic families of this crate, see
 //! `docs/performance.md`).
 
+use cge_solver::{LinearSolver, Options};
 use serde::{Deserialize, Serialize};
 
 use crate::error::CoreError;
@@ -27,6 +29,12 @@ const BYTES_PER_STORED: u64 = 32;
 /// Bytes per LU factor entry: value and row index.
 const BYTES_PER_FACTOR_ENTRY: u64 = 16;
 
+/// Bytes per compressed-column entry for the iterative solver: its copy of J + μI by columns
+/// (value, row index) and by rows (value, column, slot), and ILU(0)'s factors on the permuted
+/// pattern (value, row, source slot, and their copy by rows) with its setup scratch (sort order,
+/// column of each slot).
+const BYTES_PER_ITERATIVE_ENTRY: u64 = 112;
+
 /// Fraction of physical memory that [`default_limit`] allows.
 pub const DEFAULT_LIMIT_FRACTION: f64 = 0.75;
 
@@ -45,8 +53,10 @@ pub struct MemoryEstimate {
     pub model_bytes: u64,
     /// The Jacobian in triplet and compressed-column form \[bytes\].
     pub jacobian_bytes: u64,
-    /// The LU factors (dense below 50 unknowns, sparse with [`LU_FILL_FACTOR`] above)
-    /// \[bytes\].
+    /// The linear solver a default solve uses ([`LinearSolver::resolve`]).
+    pub linear_solver: LinearSolver,
+    /// The LU factors (dense, or sparse with [`LU_FILL_FACTOR`]), or the iterative solver's
+    /// preconditioner, matrix copies and Krylov basis \[bytes\].
     pub factor_bytes: u64,
 }
 
@@ -54,28 +64,41 @@ impl MemoryEstimate {
     /// The estimate for a model with `unknowns` unknowns, `triplets` Jacobian triplets and
     /// `model_bytes` of its own.
     pub fn new(unknowns: u64, triplets: u64, model_bytes: u64) -> Self {
+        // Duplicated positions merge, so this is an upper bound of the stored entries.
         let stored = triplets + unknowns;
-        let sparse = (LU_FILL_FACTOR * stored as f64) as u64 * BYTES_PER_FACTOR_ENTRY;
-        let dense = unknowns.saturating_mul(unknowns).saturating_mul(8);
-        let factor_bytes = if unknowns <= 50 { dense } else { sparse };
+        let options = Options::default();
+        let linear_solver =
+            LinearSolver::Auto.resolve(unknowns as usize, stored as usize, &options);
+        let factor_bytes = match linear_solver {
+            LinearSolver::Dense => unknowns.saturating_mul(unknowns).saturating_mul(8),
+            LinearSolver::Iterative => {
+                let basis = (options.krylov_restart as u64 + 8) * unknowns * 8;
+                stored * BYTES_PER_ITERATIVE_ENTRY + basis
+            }
+            _ => (LU_FILL_FACTOR * stored as f64) as u64 * BYTES_PER_FACTOR_ENTRY,
+        };
         Self {
             unknowns,
             triplets,
             model_bytes,
             jacobian_bytes: triplets * BYTES_PER_TRIPLET + stored * BYTES_PER_STORED,
+            linear_solver,
             factor_bytes,
         }
     }
 
-    /// The estimate with LU factors at least as large as a dense `core` × `core` block: the
-    /// fill of models whose unknowns are all coupled (a multi-region model with input–output
-    /// links and trade between all regions eliminates into a dense block of about three
-    /// unknowns per sector and region; measured in `docs/performance.md`).
+    /// The estimate with sparse LU factors at least as large as a dense `core` × `core` block:
+    /// the fill of models whose unknowns are all coupled (a multi-region model with
+    /// input–output links and trade between all regions eliminates into a dense block of about
+    /// three unknowns per sector and region; measured in `docs/performance.md`). The dense and
+    /// iterative solvers' estimates do not change.
     pub fn with_dense_core(mut self, core: u64) -> Self {
-        let dense = core
-            .saturating_mul(core)
-            .saturating_mul(BYTES_PER_FACTOR_ENTRY);
-        self.factor_bytes = self.factor_bytes.max(dense);
+        if self.linear_solver == LinearSolver::Sparse {
+            let dense = core
+                .saturating_mul(core)
+                .saturating_mul(BYTES_PER_FACTOR_ENTRY);
+            self.factor_bytes = self.factor_bytes.max(dense);
+        }
         self
     }
 

@@ -1,5 +1,5 @@
-//! Solve time of the scalable MGH problems by size and linear-algebra path, and of the small
-//! MGH problems from their standard starts.
+//! Solve time of the scalable MGH problems by size and linear-algebra path (dense LU, sparse LU,
+//! GMRES with ILU(0)), and of the small MGH problems from their standard starts.
 //!
 //! `cargo bench -p cge-solver --bench scalable`
 
@@ -71,6 +71,13 @@ fn scalable(c: &mut Criterion) {
             &dense,
             make,
             LinearSolver::Dense,
+        );
+        bench_problem(
+            c,
+            &format!("{name}/iterative"),
+            &sparse,
+            make,
+            LinearSolver::Iterative,
         );
     }
 }

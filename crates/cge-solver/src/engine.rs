@@ -119,19 +119,10 @@ impl<'a, P: Problem + ?Sized> Engine<'a, P> {
             });
         }
         let jac = SparseJacobian::new(&pattern);
-        let kind = match opts.linear_solver {
+        let kind = match opts.linear_solver.resolve(n, jac.nnz(), opts) {
             LinearSolver::Dense => Kind::Dense,
-            LinearSolver::Sparse => Kind::Sparse,
             LinearSolver::Iterative => Kind::Iterative,
-            _ => {
-                // A nearly full pattern gains nothing from sparse elimination.
-                let density = jac.nnz() as f64 / (n as f64 * n as f64);
-                if n <= opts.dense_max_dim || density > 0.3 {
-                    Kind::Dense
-                } else {
-                    Kind::Sparse
-                }
-            }
+            _ => Kind::Sparse,
         };
         Ok(Self {
             problem,
@@ -345,6 +336,7 @@ impl<'a, P: Problem + ?Sized> Engine<'a, P> {
             krylov_solves: krylov.solves,
             krylov_iterations: krylov.iterations,
             krylov_fallbacks: krylov.fallbacks,
+            krylov_preconditioners: krylov.preconditioners,
             residual_history: self.history.clone(),
             termination,
             wall_time_secs: self.started.elapsed().as_secs_f64(),

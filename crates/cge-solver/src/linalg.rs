@@ -446,6 +446,8 @@ pub(crate) struct Ilu0 {
     permuted: bool,
     /// L below the diagonal, U on and above it, slot by slot of P·A.
     factors: Vec<f64>,
+    /// The factors by rows, for the gathers of the triangular solves with L and U.
+    rows: CsrMirror,
     /// Slot of row i in the column being factored, or `usize::MAX`.
     slot_in_column: Vec<usize>,
     /// Setup scratch: A's slots sorted by relative magnitude; (row, slot) of one column.
@@ -476,6 +478,7 @@ impl Ilu0 {
             row_perm: vec![usize::MAX; n],
             permuted: false,
             factors: Vec::with_capacity(nnz + n),
+            rows: CsrMirror::new(0, &[0], &[]),
             slot_in_column: vec![usize::MAX; n],
             order: Vec::with_capacity(nnz),
             column: Vec::with_capacity(longest + 1),
@@ -550,6 +553,7 @@ impl Ilu0 {
             self.col_ptr[j + 1] = self.row_idx.len();
         }
         self.factors.resize(self.row_idx.len(), 0.0);
+        self.rows = CsrMirror::new(n, &self.col_ptr, &self.row_idx);
         self.permuted = true;
     }
 
@@ -605,6 +609,7 @@ impl Ilu0 {
                 self.slot_in_column[self.row_idx[s]] = usize::MAX;
             }
         }
+        self.rows.refresh(&self.factors);
     }
 
     /// z ← M⁻¹ z or M⁻ᵀ z for M = Pᵀ L U.
@@ -626,25 +631,17 @@ impl Ilu0 {
         }
     }
 
-    /// z ← (LU)⁻¹ z.
+    /// z ← (LU)⁻¹ z, row by row: z_i −= Σ_{j<i} l_ij z_j, then z_i = (z_i − Σ_{j>i} u_ij z_j) / u_ii.
     fn solve_plain(&self, z: &mut [f64]) {
-        let n = z.len();
-        for j in 0..n {
-            let zj = z[j];
-            if zj != 0.0 {
-                for s in self.diag_slot[j] + 1..self.col_ptr[j + 1] {
-                    z[self.row_idx[s]] -= self.factors[s] * zj;
-                }
-            }
+        let r = &self.rows;
+        for i in 0..z.len() {
+            let lower = r.row_dot(r.row_ptr[i]..r.diag[i], z);
+            z[i] -= lower;
         }
-        for j in (0..n).rev() {
-            z[j] /= self.factors[self.diag_slot[j]];
-            let zj = z[j];
-            if zj != 0.0 {
-                for s in self.col_ptr[j]..self.diag_slot[j] {
-                    z[self.row_idx[s]] -= self.factors[s] * zj;
-                }
-            }
+        for i in (0..z.len()).rev() {
+            let d = r.diag[i];
+            let upper = r.row_dot(d + 1..r.row_ptr[i + 1], z);
+            z[i] = (z[i] - upper) / r.values[d];
         }
     }
 
@@ -699,6 +696,8 @@ pub(crate) struct KrylovStats {
     pub iterations: usize,
     /// Solves where GMRES did not converge and the sparse LU took over.
     pub fallbacks: usize,
+    /// ILU(0) factorizations (the preconditioner is kept across nearby matrices).
+    pub preconditioners: usize,
 }
 
 /// Restarted GMRES (Saad & Schultz 1986) with right preconditioning by the ILU(0) of a row
@@ -716,6 +715,8 @@ pub(crate) struct Gmres {
     diag_slot: Vec<usize>,
     /// J + μI in CSC order.
     values: Vec<f64>,
+    /// The same by rows, for the products A v (the CSC order serves Aᵀ v).
+    rows: CsrMirror,
     ilu: Ilu0,
     /// Krylov basis, restart + 1 vectors of length n, one after the other.
     basis: Vec<f64>,
@@ -729,6 +730,12 @@ pub(crate) struct Gmres {
     x: Vec<f64>,
     w: Vec<f64>,
     z: Vec<f64>,
+    /// GMRES iterations of the first solve after the last ILU(0) factorization (`None` until
+    /// that solve), and of the latest solve, with whether it converged: the preconditioner is
+    /// kept for the next matrix while the latest solve converged within twice the first's
+    /// iterations plus 10.
+    fresh_iterations: Option<usize>,
+    latest: (usize, bool),
     lu: Option<Box<SparseLu>>,
     /// Whether `lu` holds the factorization of `values`.
     lu_current: bool,
@@ -751,6 +758,7 @@ impl Gmres {
             row_idx: jac.row_idx.clone(),
             diag_slot: jac.diag_slot.clone(),
             values: vec![0.0; jac.nnz()],
+            rows: CsrMirror::new(n, &jac.col_ptr, &jac.row_idx),
             ilu: Ilu0::new(jac),
             basis: vec![0.0; (m + 1) * n],
             hessenberg: vec![0.0; (m + 1) * m],
@@ -761,6 +769,8 @@ impl Gmres {
             x: vec![0.0; n],
             w: vec![0.0; n],
             z: vec![0.0; n],
+            fresh_iterations: None,
+            latest: (0, false),
             lu: None,
             lu_current: false,
             lu_failed: false,
@@ -776,7 +786,21 @@ impl Gmres {
         if !self.values.iter().all(|v| v.is_finite()) {
             return Err(Singular);
         }
-        self.ilu.factor(&self.values);
+        self.rows.refresh(&self.values);
+        // Newton–Krylov with a lagged preconditioner (Kelley 1995, §6.4; Knoll & Keyes 2004):
+        // GMRES multiplies by the new matrix, so its solutions are as accurate with the old
+        // ILU(0), which costs far more than the few iterations it saves between nearby
+        // Jacobians (one ILU(0) of the dense standard SAM model, N = 1,280, is several
+        // seconds).
+        let stale = match self.fresh_iterations {
+            None => true,
+            Some(fresh) => !self.latest.1 || self.latest.0 > 2 * fresh + 10,
+        };
+        if stale {
+            self.ilu.factor(&self.values);
+            self.fresh_iterations = None;
+            self.stats.preconditioners += 1;
+        }
         self.lu_current = false;
         self.lu_failed = false;
         Ok(())
@@ -787,7 +811,12 @@ impl Gmres {
     fn solve(&mut self, rhs: &mut [f64], transpose: bool) {
         if !self.lu_current {
             self.stats.solves += 1;
-            if self.gmres(rhs, transpose) {
+            let before = self.stats.iterations;
+            let converged = self.gmres(rhs, transpose);
+            let used = self.stats.iterations - before;
+            self.latest = (used, converged);
+            self.fresh_iterations.get_or_insert(used);
+            if converged {
                 rhs.copy_from_slice(&self.x);
                 return;
             }
@@ -875,7 +904,7 @@ impl Gmres {
                 // w = A M⁻¹ v_k.
                 self.z.copy_from_slice(&self.basis[k * n..(k + 1) * n]);
                 self.ilu.apply(&mut self.z, transpose);
-                csc_mul(matrix, &self.z, &mut self.w, transpose);
+                product(&self.rows, matrix, &self.z, &mut self.w, transpose);
                 let w = &mut self.w;
                 // Modified Gram–Schmidt.
                 let h = &mut self.hessenberg[k * (m + 1)..(k + 1) * (m + 1)];
@@ -946,13 +975,98 @@ impl Gmres {
                 *xj += zj;
             }
             // True residual for the restart (and the convergence decision).
-            csc_mul(matrix, &self.x, &mut self.w, transpose);
+            product(&self.rows, matrix, &self.x, &mut self.w, transpose);
             for (wj, bj) in self.w.iter_mut().zip(b) {
                 *wj = bj - *wj;
             }
             if k == 0 {
                 return false;
             }
+        }
+    }
+}
+
+/// A row-by-row copy of a CSC matrix, for gathers: each row sums in a fixed order (column
+/// order) and rows are independent, so a product can run on any number of threads and give the
+/// same bits. Its structure is built once; [`CsrMirror::refresh`] copies the values.
+struct CsrMirror {
+    row_ptr: Vec<usize>,
+    col_idx: Vec<usize>,
+    /// CSC slot of each entry.
+    slot: Vec<usize>,
+    values: Vec<f64>,
+    /// Position of the diagonal in each row (`usize::MAX` when it is not stored).
+    diag: Vec<usize>,
+}
+
+/// Products with fewer entries than this run on one thread: below it, rayon's overhead exceeds
+/// the work.
+const PARALLEL_MIN_ENTRIES: usize = 100_000;
+
+impl CsrMirror {
+    fn new(n: usize, col_ptr: &[usize], row_idx: &[usize]) -> Self {
+        let nnz = row_idx.len();
+        let mut row_ptr = vec![0; n + 1];
+        for &r in row_idx {
+            row_ptr[r + 1] += 1;
+        }
+        for i in 0..n {
+            row_ptr[i + 1] += row_ptr[i];
+        }
+        let mut next = row_ptr[..n].to_vec();
+        let (mut col_idx, mut slot) = (vec![0; nnz], vec![0; nnz]);
+        let mut diag = vec![usize::MAX; n];
+        // Columns in increasing order, so each row's entries come out sorted by column.
+        for j in 0..n {
+            for s in col_ptr[j]..col_ptr[j + 1] {
+                let i = row_idx[s];
+                let k = next[i];
+                next[i] += 1;
+                col_idx[k] = j;
+                slot[k] = s;
+                if i == j {
+                    diag[i] = k;
+                }
+            }
+        }
+        Self {
+            row_ptr,
+            col_idx,
+            slot,
+            values: vec![0.0; nnz],
+            diag,
+        }
+    }
+
+    /// Copies the values of the CSC matrix with this structure.
+    fn refresh(&mut self, csc_values: &[f64]) {
+        for (v, &s) in self.values.iter_mut().zip(&self.slot) {
+            *v = csc_values[s];
+        }
+    }
+
+    /// Σ over entries k of row i in `range` of values[k]·v[col[k]].
+    fn row_dot(&self, range: std::ops::Range<usize>, v: &[f64]) -> f64 {
+        self.values[range.clone()]
+            .iter()
+            .zip(&self.col_idx[range])
+            .map(|(a, &j)| a * v[j])
+            .sum()
+    }
+
+    /// out = A v, rows in parallel for large matrices.
+    fn mul(&self, v: &[f64], out: &mut [f64]) {
+        let row = |i: usize| self.row_dot(self.row_ptr[i]..self.row_ptr[i + 1], v);
+        if self.values.len() < PARALLEL_MIN_ENTRIES {
+            for (i, o) in out.iter_mut().enumerate() {
+                *o = row(i);
+            }
+        } else {
+            use rayon::prelude::*;
+            out.par_iter_mut()
+                .enumerate()
+                .with_min_len(256)
+                .for_each(|(i, o)| *o = row(i));
         }
     }
 }
@@ -981,8 +1095,8 @@ struct Csc<'a> {
     values: &'a [f64],
 }
 
-/// out = A v, or Aᵀ v.
-fn csc_mul(a: Csc<'_>, v: &[f64], out: &mut [f64], transpose: bool) {
+/// out = A v (by rows) or Aᵀ v (by the columns of the CSC matrix): gathers both.
+fn product(rows: &CsrMirror, a: Csc<'_>, v: &[f64], out: &mut [f64], transpose: bool) {
     if transpose {
         for (j, o) in out.iter_mut().enumerate() {
             *o = (a.col_ptr[j]..a.col_ptr[j + 1])
@@ -990,14 +1104,7 @@ fn csc_mul(a: Csc<'_>, v: &[f64], out: &mut [f64], transpose: bool) {
                 .sum();
         }
     } else {
-        out.fill(0.0);
-        for (j, &vj) in v.iter().enumerate() {
-            if vj != 0.0 {
-                for k in a.col_ptr[j]..a.col_ptr[j + 1] {
-                    out[a.row_idx[k]] += a.values[k] * vj;
-                }
-            }
-        }
+        rows.mul(v, out);
     }
 }
 
@@ -1189,14 +1296,62 @@ mod tests {
             KrylovStats {
                 solves: 1,
                 iterations: 2,
-                fallbacks: 1
+                fallbacks: 1,
+                preconditioners: 1,
             }
         );
-        // A new matrix: GMRES is tried again.
+        // A new matrix: GMRES is tried again, with a new preconditioner since the old one
+        // failed.
         f.factor(&jac, 1.0).unwrap();
         let mut x = b.clone();
         f.solve(&mut x);
         assert_eq!(f.krylov_stats().solves, 2);
+        assert_eq!(f.krylov_stats().preconditioners, 2);
+    }
+
+    /// The row-parallel product gives the same bits on one thread and on several, and the
+    /// same values as the column-oriented product.
+    #[test]
+    fn row_products_are_identical_for_any_thread_count() {
+        let n = 20_000;
+        let (mut rows, mut cols) = (Vec::new(), Vec::new());
+        let mut state = 12345u64;
+        for i in 0..n {
+            for _ in 0..7 {
+                state = state
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                rows.push(i);
+                cols.push((state >> 33) as usize % n);
+            }
+        }
+        let pattern = Pattern::from_triplets(n, rows, cols).unwrap();
+        let mut jac = SparseJacobian::new(&pattern);
+        for (k, v) in jac.triplet_values.iter_mut().enumerate() {
+            *v = ((k * 7919) % 1000) as f64 / 997.0 - 0.4;
+        }
+        jac.assemble();
+        assert!(jac.nnz() >= PARALLEL_MIN_ENTRIES);
+        let mut mirror = CsrMirror::new(n, &jac.col_ptr, &jac.row_idx);
+        mirror.refresh(&jac.values);
+        let v: Vec<f64> = (0..n).map(|i| (i as f64 * 0.37).sin()).collect();
+        let on = |threads: usize| {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            let mut out = vec![0.0; n];
+            pool.install(|| mirror.mul(&v, &mut out));
+            out
+        };
+        let one = on(1);
+        assert_eq!(one, on(2));
+        assert_eq!(one, on(3));
+        let mut by_columns = vec![0.0; n];
+        jac.mul(&v, &mut by_columns);
+        for (a, b) in one.iter().zip(&by_columns) {
+            approx::assert_abs_diff_eq!(a, b, epsilon = 1e-12);
+        }
     }
 
     #[test]

@@ -23,6 +23,11 @@ pub struct Options {
     /// faster at n = 100; see `examples/scaling.rs`). Patterns fuller than 30% always use the
     /// dense LU.
     pub dense_max_dim: usize,
+    /// Smallest dimension for which [`LinearSolver::Auto`] chooses the iterative solver, on
+    /// patterns at most [`LinearSolver::ITERATIVE_MAX_DENSITY`] full (default 1,000: GMRES with
+    /// ILU(0) is 3× faster than the sparse LU on the 20 × 20 × 3 synthetic world, n = 1,720, and
+    /// as fast at 10 × 10 × 3, n = 460; see `docs/performance.md`).
+    pub iterative_min_dim: usize,
     /// Armijo sufficient-decrease constant (default 1e-4, Nocedal & Wright 2006, §3.1).
     pub armijo: f64,
     /// Smallest step length a line search tries before giving up (default 1e-12).
@@ -55,6 +60,7 @@ impl Default for Options {
             max_iterations: 200,
             max_evaluations: 5_000,
             dense_max_dim: 50,
+            iterative_min_dim: 1_000,
             armijo: 1e-4,
             min_step: 1e-12,
             broyden_memory: 20,

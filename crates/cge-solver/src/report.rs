@@ -27,7 +27,8 @@ pub enum Method {
 #[non_exhaustive]
 pub enum LinearSolver {
     /// Dense LU below [`crate::Options::dense_max_dim`] unknowns (or when the pattern is dense),
-    /// sparse LU above.
+    /// the iterative solver for large sparse patterns, sparse LU otherwise: see
+    /// [`LinearSolver::resolve`].
     #[default]
     Auto,
     /// Dense LU with partial pivoting.
@@ -38,13 +39,41 @@ pub enum LinearSolver {
     /// permuted by a greedy matching, so that large entries lie on the diagonal), to the relative
     /// residual [`crate::Options::krylov_tolerance`]; a system GMRES does not solve within
     /// [`crate::Options::krylov_max_iterations`] is solved by the sparse LU instead (counted in
-    /// [`Diagnostics::krylov_fallbacks`]). Experimental.
+    /// [`Diagnostics::krylov_fallbacks`]). The preconditioner is kept across Newton systems
+    /// while GMRES converges quickly with it. Memory stays linear in the Jacobian's entries.
     Iterative,
 }
 
 impl LinearSolver {
     /// The names [`LinearSolver::from_str`](std::str::FromStr) accepts, in order.
     pub const NAMES: [&'static str; 4] = ["auto", "dense", "sparse", "iterative"];
+
+    /// Patterns at most this full (stored entries / n²) and with at least
+    /// [`crate::Options::iterative_min_dim`] unknowns go to the iterative solver under `Auto`:
+    /// on the synthetic worlds (1–3 % full) the sparse LU fills to a dense block of order 3RS
+    /// and GMRES is 3–10× faster from n = 1,720; on the dense standard SAM model (19 % full)
+    /// ILU(0) costs as much as the LU and the LU is faster (`docs/performance.md`).
+    pub const ITERATIVE_MAX_DENSITY: f64 = 0.05;
+
+    /// The solver `Auto` stands for on an n × n Jacobian with `stored` entries (after merging
+    /// duplicates, diagonal included): dense LU up to [`crate::Options::dense_max_dim`]
+    /// unknowns or above 30 % fill; the iterative solver from
+    /// [`crate::Options::iterative_min_dim`] unknowns up to [`Self::ITERATIVE_MAX_DENSITY`];
+    /// the sparse LU otherwise. Any other choice is returned as it is. Decided from the
+    /// structure alone, so that runs are reproducible.
+    pub fn resolve(self, n: usize, stored: usize, options: &crate::Options) -> Self {
+        if self != Self::Auto {
+            return self;
+        }
+        let density = stored as f64 / (n as f64 * n as f64);
+        if n <= options.dense_max_dim || density > 0.3 {
+            Self::Dense
+        } else if n >= options.iterative_min_dim && density <= Self::ITERATIVE_MAX_DENSITY {
+            Self::Iterative
+        } else {
+            Self::Sparse
+        }
+    }
 }
 
 impl std::str::FromStr for LinearSolver {
@@ -116,6 +145,10 @@ pub struct Diagnostics {
     /// limit and the sparse LU solved them instead.
     #[serde(default)]
     pub krylov_fallbacks: usize,
+    /// [`LinearSolver::Iterative`]: ILU(0) factorizations of the preconditioner, which is kept
+    /// from one Newton system to the next while GMRES converges quickly with it.
+    #[serde(default)]
+    pub krylov_preconditioners: usize,
     /// ‖F‖∞ (or the complementarity error for a problem with bounds) at each iterate, starting
     /// with the initial point.
     pub residual_history: Vec<f64>,
@@ -134,14 +167,17 @@ impl Diagnostics {
         self.residual_history.last().copied().unwrap_or(f64::NAN)
     }
 
-    /// "S systems, I iterations (I/S per system), F LU fallbacks" when GMRES solved any system.
+    /// "S systems, I iterations (I/S per system), P ILU(0) factorizations, F LU fallbacks" when
+    /// GMRES solved any system.
     pub fn krylov_summary(&self) -> Option<String> {
         (self.krylov_solves > 0).then(|| {
             format!(
-                "{} systems, {} iterations ({:.1} per system), {} LU fallbacks",
+                "{} systems, {} iterations ({:.1} per system), {} ILU(0) factorizations, {} LU \
+                 fallbacks",
                 self.krylov_solves,
                 self.krylov_iterations,
                 self.krylov_iterations as f64 / self.krylov_solves as f64,
+                self.krylov_preconditioners,
                 self.krylov_fallbacks
             )
         })

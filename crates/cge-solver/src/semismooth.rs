@@ -264,8 +264,17 @@ pub(crate) fn solve<P: Problem + ?Sized>(
         engine.jac.scale_rows_add_diagonal(&db_scaled, &da);
         let direction = engine.newton_direction(&phi, &mut d);
         engine.jac.mul_transpose(&phi, &mut grad);
-        // Sufficient descent test of De Luca, Facchinei & Kanzow (1996): ∇Ψᵀd ≤ −ρ‖d‖^p.
-        let dn = d.iter().map(|v| v * v).sum::<f64>().sqrt();
+        // Sufficient descent test of De Luca, Facchinei & Kanzow (1996): ∇Ψᵀd ≤ −ρ‖d‖^p, with
+        // ‖d‖ measured relative to max(1, |x_i|) so that the test does not depend on the units
+        // of x: a model's incomes in money would otherwise fail it as soon as their Newton steps
+        // reach the thousands, leaving only steepest descent (100 × 50 × 5 synthetic world: 10
+        // iterations instead of 4).
+        let dn = d
+            .iter()
+            .zip(&x)
+            .map(|(v, xi)| (v / xi.abs().max(1.0)).powi(2))
+            .sum::<f64>()
+            .sqrt();
         if direction == Direction::Gradient || dot(&grad, &d) > -1e-10 * dn.powf(2.1) {
             d.iter_mut().zip(&grad).for_each(|(di, g)| *di = -g);
         }

@@ -426,10 +426,50 @@ fn iterative_linear_solver_agrees_with_the_sparse_lu() {
     assert!(d.krylov_solves >= d.iterations, "{d:?}");
     assert!(d.krylov_iterations >= d.krylov_solves, "{d:?}");
     assert_eq!(d.krylov_fallbacks, 0);
+    // The preconditioner is factored at least once and kept while GMRES converges quickly.
+    assert!(
+        (1..=d.krylov_solves).contains(&d.krylov_preconditioners),
+        "{d:?}"
+    );
     assert_eq!(lu.diagnostics.krylov_solves, 0);
     for (a, b) in lu.x.iter().zip(&it.x) {
         approx::assert_abs_diff_eq!(a, b, epsilon = 1e-10);
     }
+}
+
+/// `Auto` resolves by size and fill: dense for small or nearly full patterns, the iterative
+/// solver for large sparse ones, the sparse LU in between; an explicit choice is kept.
+#[test]
+fn auto_linear_solver_follows_size_and_fill() {
+    use cge_solver::LinearSolver;
+    let o = Options::default();
+    let tridiagonal = |n: usize| 3 * n - 2;
+    assert_eq!(LinearSolver::Auto.resolve(10, 100, &o), LinearSolver::Dense);
+    assert_eq!(
+        LinearSolver::Auto.resolve(500, tridiagonal(500), &o),
+        LinearSolver::Sparse
+    );
+    assert_eq!(
+        LinearSolver::Auto.resolve(2_000, tridiagonal(2_000), &o),
+        LinearSolver::Iterative
+    );
+    // 20 % full: ILU(0) would cost as much as the LU.
+    assert_eq!(
+        LinearSolver::Auto.resolve(2_000, 800_000, &o),
+        LinearSolver::Sparse
+    );
+    assert_eq!(
+        LinearSolver::Auto.resolve(2_000, 2_000_000, &o),
+        LinearSolver::Dense
+    );
+    assert_eq!(
+        LinearSolver::Sparse.resolve(2_000, tridiagonal(2_000), &o),
+        LinearSolver::Sparse
+    );
+    // The engine uses the resolved choice.
+    let p = cge_solver::test_problems::mgh::BroydenTridiagonal::new(2_000);
+    let s = Solver::default().solve(&p, &p.standard_start()).unwrap();
+    assert_eq!(s.diagnostics.linear_solver, "iterative");
 }
 
 /// Linear solvers are named as on a command line; an unknown name lists the known ones.

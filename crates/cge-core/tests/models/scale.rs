@@ -327,6 +327,12 @@ fn too_large_models_are_refused_with_the_estimate() {
     };
     assert!(estimate_bytes > limit_bytes);
     assert!(e.to_string().contains("GiB"), "{e}");
+    // At GTAP's size a default solve uses the iterative solver, whose memory is linear in the
+    // Jacobian's entries: the estimate stays under the 8 GiB of a laptop (the sparse LU's dense
+    // core alone would take 12 GiB).
+    let gtap = WorldSize::new(140, 65, 5).estimate();
+    assert_eq!(gtap.linear_solver, cge_solver::LinearSolver::Iterative);
+    assert!(gtap.total() < 8 << 30, "{gtap:?}");
     let model = kitchen_sink().build().unwrap();
     let estimate = model.memory_estimate();
     assert_eq!(estimate.triplets, model.jacobian_len() as u64);
