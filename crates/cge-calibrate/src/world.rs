@@ -796,16 +796,54 @@ pub fn trade_liberalization(
     })
 }
 
+/// Welfare effects of a transfer from high-income natives to developing residents [US$ bn a
+/// year at 2001 prices].
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct TransferOutcome {
+    /// Face value of the transfer, in the numeraire (high-income consumption).
+    pub amount: f64,
+    /// Equivalent variation of the recipients (developing residents).
+    pub recipients: f64,
+    /// Equivalent variation of the donors (high-income natives); negative.
+    pub donors: f64,
+    /// Sum over every consumer: zero to first order without distortions, the efficiency effect
+    /// of the transfer in a benchmark with tariffs.
+    pub world: f64,
+}
+
+/// A transfer of `amount` US$ bn a year from high-income natives to developing residents, at
+/// the migration horizon. The recipients' gain differs from the face value by the transfer's
+/// terms-of-trade effect (the transfer problem: recipients spend more of it on their own
+/// goods than donors would have) and, with tariffs, by the revenue on the imports it finances.
+///
+/// # Errors
+/// Data, calibration or solver errors.
+pub fn transfer_outcome(
+    data: &WorldData,
+    p: &WorldParameters,
+    amount: f64,
+) -> Result<TransferOutcome, CalibrateError> {
+    let (mut model, _) = benchmark_model(data, p, p.migration_horizon, false)?;
+    model.set_transfer(HIC_NATIVES, DEVELOPING_RESIDENTS, HIC_CONSUMPTION, amount)?;
+    let results = model.solve(&Options::default())?;
+    let recipients = ev(&results, DEVELOPING_RESIDENTS)?;
+    let donors = ev(&results, HIC_NATIVES)?;
+    Ok(TransferOutcome {
+        amount,
+        recipients,
+        donors,
+        world: recipients + donors + ev(&results, EARLIER_MIGRANTS)?,
+    })
+}
+
 /// Welfare value to developing residents of a transfer of `amount` US$ bn a year from
-/// high-income natives, at the migration horizon, including its terms-of-trade effect.
+/// high-income natives, at the migration horizon, including its terms-of-trade effect
+/// ([`transfer_outcome`]).
 ///
 /// # Errors
 /// Data, calibration or solver errors.
 pub fn transfer(data: &WorldData, p: &WorldParameters, amount: f64) -> Result<f64, CalibrateError> {
-    let (mut model, _) = benchmark_model(data, p, p.migration_horizon, false)?;
-    model.set_transfer(HIC_NATIVES, DEVELOPING_RESIDENTS, HIC_CONSUMPTION, amount)?;
-    let results = model.solve(&Options::default())?;
-    ev(&results, DEVELOPING_RESIDENTS)
+    Ok(transfer_outcome(data, p, amount)?.recipients)
 }
 
 #[cfg(test)]
@@ -897,6 +935,38 @@ mod tests {
         };
         assert!(q(0.05) > q(0.03) && q(0.03) > 0.0);
         assert!(q(0.0).abs() < 1e-6);
+    }
+
+    #[test]
+    fn a_transfer_is_worth_more_than_face_value_by_its_terms_of_trade_and_tariff_effects() {
+        let d = data();
+        let p = WorldParameters::default();
+        let no_tariffs = WorldParameters {
+            tariff_hic: 0.0,
+            tariff_dev: 0.0,
+            ..p.clone()
+        };
+        let t = transfer_outcome(&d, &no_tariffs, 70.0).unwrap();
+        // Without distortions a transfer only moves welfare: the world total is second order.
+        assert!(t.world.abs() < 0.01 * t.amount, "{t:?}");
+        // Recipients spend more of it at home than donors would: their terms of trade improve,
+        // so they gain more than the face value and the donors lose more.
+        assert!(t.recipients > t.amount && t.donors < -t.amount, "{t:?}");
+        // With tariffs, the imports it finances pay duty: a first-order efficiency gain.
+        let taxed = transfer_outcome(&d, &p, 70.0).unwrap();
+        assert!(taxed.world > 0.01 * taxed.amount, "{taxed:?}");
+        assert!(taxed.recipients > t.recipients);
+        // Closer substitutes between origins: a smaller terms-of-trade effect.
+        let elastic = transfer_outcome(
+            &d,
+            &WorldParameters {
+                sigma_armington: 8.0,
+                ..no_tariffs
+            },
+            70.0,
+        )
+        .unwrap();
+        assert!(elastic.recipients < t.recipients, "{elastic:?} {t:?}");
     }
 
     #[test]
