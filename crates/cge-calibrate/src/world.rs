@@ -48,6 +48,18 @@ pub const WORLD_INPUTS_FILE: &str = "world_model_inputs.csv";
 /// (FY2006 high-income list), derived by `data/derive/extract_world.py`.
 pub const WORLD_INPUTS_CSV: &str = include_str!("../../../data/world_model_inputs.csv");
 
+/// File name of the 1997 extract, as used in error messages.
+pub const WORLD_1997_FILE: &str = "world_1997.csv";
+
+/// GDP 1997 (WDI, current US$) and PWT employment 1997 by income group, derived by
+/// `data/derive/extract_world.py`: the base year of Walmsley & Winters' (2005) GTAP 5 data.
+pub const WORLD_1997_CSV: &str = include_str!("../../../data/world_1997.csv");
+
+/// The year of the data of Walmsley & Winters (2005): GTAP 5, 1997, in 1997 US$.
+pub const WALMSLEY_WINTERS_YEAR: i32 = 1997;
+
+const WORLD_1997_HEADER: [&str; 4] = ["group", "countries", "gdp_1997_usd", "emp_1997"];
+
 const WORLD_INPUTS_HEADER: [&str; 9] = [
     "group",
     "countries",
@@ -82,22 +94,31 @@ pub struct WorldData {
     pub high_income: RegionData,
     /// Low- and middle-income economies.
     pub developing: RegionData,
+    /// Both groups in 1997 ([`WALMSLEY_WINTERS_YEAR`]), observed: GDP in US$ bn at 1997 prices,
+    /// persons engaged, and the 2001 labour shares (PWT `labsh` moves little between the two
+    /// years).
+    pub observed_1997: Baseline,
 }
 
 impl WorldData {
-    /// The shipped data (`data/world_model_inputs.csv`, `data/pwt_2001_by_income_group.csv`).
+    /// The shipped data (`data/world_model_inputs.csv`, `data/pwt_2001_by_income_group.csv`,
+    /// `data/world_1997.csv`).
     ///
     /// # Errors
     /// [`CalibrateError`] naming the file, line and column of a malformed or missing value.
     pub fn load() -> Result<Self, CalibrateError> {
-        Self::parse(WORLD_INPUTS_CSV, PWT_INCOME_GROUPS_CSV)
+        Self::parse(WORLD_INPUTS_CSV, PWT_INCOME_GROUPS_CSV, WORLD_1997_CSV)
     }
 
-    /// Parses the two extracts from text.
+    /// Parses the three extracts from text.
     ///
     /// # Errors
     /// As [`WorldData::load`].
-    pub fn parse(world_inputs: &str, pwt_groups: &str) -> Result<Self, CalibrateError> {
+    pub fn parse(
+        world_inputs: &str,
+        pwt_groups: &str,
+        world_1997: &str,
+    ) -> Result<Self, CalibrateError> {
         let mut found: [Option<RegionData>; 2] = [None, None];
         let labour_shares =
             crate::data::parse_pwt_income_groups(crate::data::PWT_INCOME_GROUPS_FILE, pwt_groups)?;
@@ -117,13 +138,35 @@ impl WorldData {
                 labour_share: pwt.labsh_rgdpo_weighted,
             });
         }
-        let missing = |what: &str| CalibrateError::Missing {
-            file: WORLD_INPUTS_FILE.to_owned(),
+        let missing = |file: &str, what: &str| CalibrateError::Missing {
+            file: file.to_owned(),
             what: format!("group {what}"),
         };
+        let high_income = found[0].ok_or_else(|| missing(WORLD_INPUTS_FILE, "high_income"))?;
+        let developing = found[1].ok_or_else(|| missing(WORLD_INPUTS_FILE, "low_middle_income"))?;
+        let mut observed: [Option<RegionBaseline>; 2] = [None, None];
+        for row in rows(WORLD_1997_FILE, world_1997, &WORLD_1997_HEADER)? {
+            let row = row?;
+            let (slot, labour_share) = match row.text(0) {
+                "high_income" => (0, high_income.labour_share),
+                "low_middle_income" => (1, developing.labour_share),
+                _ => continue,
+            };
+            observed[slot] = Some(RegionBaseline {
+                gdp: row.number(2, Range::Positive)? / 1e9,
+                employment: row.number(3, Range::Positive)?,
+                labour_share,
+            });
+        }
         Ok(Self {
-            high_income: found[0].ok_or_else(|| missing("high_income"))?,
-            developing: found[1].ok_or_else(|| missing("low_middle_income"))?,
+            high_income,
+            developing,
+            observed_1997: Baseline {
+                year: WALMSLEY_WINTERS_YEAR,
+                high_income: observed[0].ok_or_else(|| missing(WORLD_1997_FILE, "high_income"))?,
+                developing: observed[1]
+                    .ok_or_else(|| missing(WORLD_1997_FILE, "low_middle_income"))?,
+            },
         })
     }
 }
@@ -613,9 +656,18 @@ fn benchmark_model(
     with_new_migrants: bool,
 ) -> Result<(Model, Baseline), CalibrateError> {
     let baseline = Baseline::project(data, year);
-    let model = build(&baseline, p, with_new_migrants)?.build()?;
+    Ok((benchmark_of(&baseline, p, with_new_migrants)?, baseline))
+}
+
+/// Builds and checks the benchmark model of `baseline`.
+fn benchmark_of(
+    baseline: &Baseline,
+    p: &WorldParameters,
+    with_new_migrants: bool,
+) -> Result<Model, CalibrateError> {
+    let model = build(baseline, p, with_new_migrants)?.build()?;
     model.check_benchmark()?;
-    Ok((model, baseline))
+    Ok(model)
 }
 
 /// Equivalent variation of a consumer in the results [US$ bn, 2001 prices].
@@ -716,8 +768,9 @@ pub enum Quotas {
 /// workers supply host labour of their own skill at the migrants' relative productivity ω
 /// (perfect substitutes for natives of that skill, in efficiency units) and keep their home
 /// attachment: their host earnings accrue to developing residents, whose home labour falls by
-/// the workers' home earnings. Evaluated in the base year (the study used 1997 data); returns
-/// the world welfare gain (sum of every consumer's EV) [US$ bn at 2001 prices].
+/// the workers' home earnings. Evaluated, like the study, on 1997 data
+/// ([`WorldData::observed_1997`]); returns the world welfare gain (sum of every consumer's EV)
+/// [US$ bn at 1997 prices].
 ///
 /// # Errors
 /// Data, calibration or solver errors.
@@ -726,7 +779,8 @@ pub fn temporary_workers(
     p: &WorldParameters,
     quotas: Quotas,
 ) -> Result<f64, CalibrateError> {
-    let (mut model, baseline) = benchmark_model(data, p, BASE_YEAR, false)?;
+    let baseline = data.observed_1997;
+    let mut model = benchmark_of(&baseline, p, false)?;
     let a = LabourAccounts::new(&baseline, p);
     let q = p.temporary_quota;
     let skilled = matches!(quotas, Quotas::Skilled | Quotas::Both);
@@ -935,6 +989,11 @@ mod tests {
         };
         assert!(q(0.05) > q(0.03) && q(0.03) > 0.0);
         assert!(q(0.0).abs() < 1e-6);
+        // They are evaluated on the 1997 data: higher host wages then, a larger gain.
+        let mut richer = d;
+        richer.observed_1997.high_income.gdp *= 1.1;
+        let both = |d: &WorldData| temporary_workers(d, &p, Quotas::Both).unwrap();
+        assert!(both(&richer) > both(&d));
     }
 
     #[test]
@@ -995,13 +1054,22 @@ mod tests {
     #[test]
     fn malformed_inputs_are_reported_with_file_and_line() {
         let bad = WORLD_INPUTS_CSV.replace("0.018130", "fast");
-        let e = WorldData::parse(&bad, PWT_INCOME_GROUPS_CSV).unwrap_err();
+        let e = WorldData::parse(&bad, PWT_INCOME_GROUPS_CSV, WORLD_1997_CSV).unwrap_err();
         assert!(
             e.to_string().starts_with("world_model_inputs.csv line 2"),
             "{e}"
         );
         let header_only = WORLD_INPUTS_CSV.lines().next().unwrap();
-        let e = WorldData::parse(header_only, PWT_INCOME_GROUPS_CSV).unwrap_err();
+        let e = WorldData::parse(header_only, PWT_INCOME_GROUPS_CSV, WORLD_1997_CSV).unwrap_err();
         assert!(matches!(e, CalibrateError::Missing { .. }), "{e}");
+        let bad = WORLD_1997_CSV.replace("433.2", "-433.2");
+        let e = WorldData::parse(WORLD_INPUTS_CSV, PWT_INCOME_GROUPS_CSV, &bad).unwrap_err();
+        assert!(e.to_string().starts_with("world_1997.csv line 2"), "{e}");
+        let header_only = WORLD_1997_CSV.lines().next().unwrap();
+        let e = WorldData::parse(WORLD_INPUTS_CSV, PWT_INCOME_GROUPS_CSV, header_only).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "world_1997.csv: no row for group high_income"
+        );
     }
 }
