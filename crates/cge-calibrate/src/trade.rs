@@ -50,6 +50,16 @@ pub struct TradeParameters {
     pub agriculture_va_share: [f64; 2],
     /// See [`TradeParameters::agriculture_va_share`].
     pub industry_va_share: [f64; 2],
+    /// Production-linked agricultural support as an output subsidy, [HIC, DEV] \[fraction of the
+    /// producer price received from the market\]. OECD (2004), *Agricultural Policies in OECD
+    /// Countries: At a Glance*: support to producers was 32% of farm receipts in 2003, 75% of it
+    /// in the most production- and trade-distorting forms (market price support and output
+    /// payments), i.e. 0.24 of receipts. The market price support that this model already
+    /// carries as the high-income agricultural tariff t = 0.15 is t/(1 + t) = 0.13 of receipts;
+    /// the other 0.11 of receipts is paid as an output subsidy, 0.11/(1 − 0.24) ≈ 0.14 of the
+    /// market price. Developing countries: 0 (they taxed rather than supported agriculture on
+    /// average).
+    pub agricultural_support: [f64; 2],
     /// Armington elasticity among varieties of a good (all origins, domestic included).
     /// GTAP 6 merchandise values lie between about 2 and 5 (Hertel et al. 2007); the LINKAGE
     /// model's long-run values are about twice as high.
@@ -67,6 +77,7 @@ impl Default for TradeParameters {
             tariff_manufactures: [[0.01, 0.03], [0.09, 0.09]],
             agriculture_va_share: [0.02, 0.12],
             industry_va_share: [0.27, 0.35],
+            agricultural_support: [0.14, 0.0],
             sigma_armington: 4.0,
             horizon: 2015,
         }
@@ -115,6 +126,12 @@ impl TradeParameters {
                 0.9,
             )?;
             check("industry_va_share", self.industry_va_share[i], 0.01, 0.9)?;
+            check(
+                "agricultural_support",
+                self.agricultural_support[i],
+                0.0,
+                2.0,
+            )?;
         }
         check("sigma_armington", self.sigma_armington, 0.1, 50.0)?;
         check(
@@ -224,16 +241,22 @@ pub fn build(data: &WorldData, p: &TradeParameters) -> Result<ModelSpec, Calibra
             gdp * p.industry_va_share[k],
         ];
         let services = gdp - va[0] - va[1];
+        // Agricultural producers receive the market price times (1 + support): at market prices
+        // of 1, their output is value added / (1 + support). The subsidy is paid by the region.
+        let support = p.agricultural_support[k];
+        let output = [va[0] / (1.0 + support), va[1]];
+        let subsidies = [support, 0.0, 0.0];
         let mut outputs: Vec<(String, f64)> = TRADED
             .iter()
-            .zip(va)
-            .map(|(g, v)| (format!("{g}_{name}"), v))
+            .zip(output)
+            .map(|(g, q)| (format!("{g}_{name}"), q))
             .collect();
         outputs.push((format!("S_{name}"), services));
-        for (good, value) in &outputs {
+        for ((good, quantity), subsidy) in outputs.iter().zip(subsidies) {
+            let value = quantity * (1.0 + subsidy);
             spec = spec.sector(
                 SectorSpec::new(format!("P{good}"))
-                    .output(good.clone(), *value)
+                    .output_flow(Flow::new(good.clone(), *quantity).tax(-subsidy, name.clone()))
                     .elasticity(1.0)
                     .input(format!("K_{name}"), value * (1.0 - labour_share))
                     .input(format!("L_{name}"), value * labour_share),
@@ -244,12 +267,12 @@ pub fn build(data: &WorldData, p: &TradeParameters) -> Result<ModelSpec, Calibra
         let mut exports_total = 0.0;
         for (g, good) in TRADED.iter().enumerate() {
             let exports: f64 = (0..n).filter(|&s| s != r).map(|s| imports[g][s][r]).sum();
-            let domestic = va[g] - exports;
+            let domestic = output[g] - exports;
             if domestic <= 0.0 {
                 return Err(CalibrateError::Unbalanceable {
                     what: format!(
                         "{name} exports {exports:.1} bn of {good}, more than its output {:.1}",
-                        va[g]
+                        output[g]
                     ),
                 });
             }
@@ -322,7 +345,8 @@ pub struct TradeOutcome {
     pub world: f64,
 }
 
-/// Full merchandise trade liberalization: every tariff to zero at the horizon.
+/// Full merchandise trade liberalization: every tariff and the agricultural support to zero at
+/// the horizon (Anderson, Martin & van der Mensbrugghe 2006 also removed agricultural support).
 ///
 /// # Errors
 /// Data, calibration or solver errors.
@@ -331,6 +355,8 @@ pub fn liberalize(data: &WorldData, p: &TradeParameters) -> Result<TradeOutcome,
     model.check_benchmark()?;
     let regs = regions();
     for reg in &regs {
+        let name = &reg.name;
+        model.set_output_tax(&format!("PAGR_{name}"), &format!("AGR_{name}"), 0.0)?;
         for good in TRADED {
             for partner in &regs {
                 if partner != reg {
@@ -377,13 +403,28 @@ mod tests {
             ..TradeParameters::default()
         });
         assert!(elastic.world > base.world && elastic.developing > base.developing);
-        // No tariffs to remove, no gain.
-        let free = at(TradeParameters {
+        // No tariffs and no support to remove, no gain.
+        let no_tariffs = TradeParameters {
             tariff_agriculture: [[0.0; 2]; 2],
             tariff_manufactures: [[0.0; 2]; 2],
             ..TradeParameters::default()
+        };
+        let free = at(TradeParameters {
+            agricultural_support: [0.0; 2],
+            ..no_tariffs.clone()
         });
         assert!(free.world.abs() < 1e-6, "{free:?}");
+        // Removing high-income farm support alone: a world efficiency gain, and developing
+        // countries, net exporters of food to high-income ones, gain from dearer food.
+        let support_only = at(no_tariffs.clone());
+        assert!(support_only.world > 0.0, "{support_only:?}");
+        assert!(support_only.developing > 0.0, "{support_only:?}");
+        // More support to remove, a larger gain.
+        let more = at(TradeParameters {
+            agricultural_support: [0.3, 0.0],
+            ..no_tariffs.clone()
+        });
+        assert!(more.world > support_only.world, "{more:?} {support_only:?}");
         // Higher initial tariffs: larger world gain (the triangle grows with the tariff).
         let high = TradeParameters {
             tariff_manufactures: [[0.02, 0.06], [0.18, 0.18]],
