@@ -574,11 +574,12 @@ pub fn render_markdown(run: &ReproductionRun) -> String {
     line("## Uncertainty");
     line("");
     line(&format!(
-        "Monte Carlo: {} draws (seed {}), every uncertain parameter uniform on its range, the fit and",
+        "Monte Carlo: {} draws (seed {}), every uncertain parameter uniform on its range, the migration",
         run.draws.0, SEED
     ));
+    line("fit and the scenarios rerun for each draw (the trade model's productivity elasticity held at");
     line(&format!(
-        "the scenarios rerun for each draw; {} draws could not be solved.",
+        "its fit); {} draws could not be solved.",
         run.draws.1
     ));
     line("");

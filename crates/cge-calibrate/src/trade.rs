@@ -650,6 +650,25 @@ mod tests {
                 ..
             })
         ));
+        let p = TradeParameters {
+            productivity_elasticity: 1.5,
+            ..TradeParameters::default()
+        };
+        assert_eq!(
+            liberalize(&data, &p).unwrap_err().to_string(),
+            "parameter `productivity_elasticity` = 1.5: expected a number in [0, 1]"
+        );
+        let p = TradeParameters {
+            agricultural_support: [f64::NAN, 0.0],
+            ..TradeParameters::default()
+        };
+        assert!(matches!(
+            build(&data, &p),
+            Err(CalibrateError::ParameterOutOfRange {
+                name: "agricultural_support",
+                ..
+            })
+        ));
         // Exports larger than output cannot balance.
         let p = TradeParameters {
             flows: [[3200.0, 90_000.0], [900.0, 650.0]],
