@@ -337,10 +337,11 @@ impl WorldParameters {
     }
 }
 
-/// A region projected to the horizon year.
+/// A region in a benchmark year: projected from 2001 ([`Baseline::project`]), in 2001 prices,
+/// or observed in 1997 ([`WorldData::observed_1997`]), in 1997 prices.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct RegionBaseline {
-    /// GDP [US$ bn at 2001 prices].
+    /// GDP [US$ bn at the benchmark's prices].
     pub gdp: f64,
     /// Persons engaged \[million\].
     pub employment: f64,
@@ -349,7 +350,7 @@ pub struct RegionBaseline {
 }
 
 impl RegionBaseline {
-    /// Average labour income per worker [US$ thousand at 2001 prices].
+    /// Average labour income per worker [US$ thousand at the benchmark's prices].
     pub fn wage(&self) -> f64 {
         self.labour_share * self.gdp / self.employment
     }
