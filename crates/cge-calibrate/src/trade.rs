@@ -367,8 +367,8 @@ pub const PRODUCTIVITY_ELASTICITY_MAX: f64 = 1.0;
 /// The good whose productivity responds to trade ([`TradeParameters::productivity_elasticity`]).
 const PRODUCTIVITY_GOOD: &str = "MFG";
 
-/// Most rounds of the productivity fixed point.
-const PRODUCTIVITY_ROUNDS: usize = 200;
+/// Most solutions of the productivity fixed point in [`liberalize`].
+pub const PRODUCTIVITY_ROUNDS: usize = 200;
 
 fn missing(what: String) -> CalibrateError {
     CalibrateError::Missing {
