@@ -50,15 +50,17 @@ pub struct TradeParameters {
     pub agriculture_va_share: [f64; 2],
     /// See [`TradeParameters::agriculture_va_share`].
     pub industry_va_share: [f64; 2],
-    /// Production-linked agricultural support as an output subsidy, [HIC, DEV] \[fraction of the
-    /// producer price received from the market\]. OECD (2004), *Agricultural Policies in OECD
-    /// Countries: At a Glance*: support to producers was 32% of farm receipts in 2003, 75% of it
-    /// in the most production- and trade-distorting forms (market price support and output
-    /// payments), i.e. 0.24 of receipts. The market price support that this model already
-    /// carries as the high-income agricultural tariff t = 0.15 is t/(1 + t) = 0.13 of receipts;
-    /// the other 0.11 of receipts is paid as an output subsidy, 0.11/(1 − 0.24) ≈ 0.14 of the
-    /// market price. Developing countries: 0 (they taxed rather than supported agriculture on
-    /// average).
+    /// Production-linked agricultural support as an output subsidy s, [HIC, DEV] \[fraction of
+    /// the market price\]. OECD (2004), *Agricultural Policies in OECD Countries: At a Glance*:
+    /// support to producers was 32% of farm receipts in 2003, 75% of it in the most production-
+    /// and trade-distorting forms (market price support and output payments), i.e. d = 0.24 of
+    /// receipts. Receipts are market value times (1 + s); market price support at the model's
+    /// high-income agricultural tariff t = 0.15 is t/(1 + t) of market value; so
+    /// (t/(1 + t) + s)/(1 + s) = d gives s = (d − t/(1 + t))/(1 − d) ≈ 0.144
+    /// ([`output_subsidy_equivalent`]). Developing
+    /// countries: 0, their average assistance to agriculture having risen from strongly
+    /// negative to about zero by the early 2000s (Anderson ed. 2009, *Distortions to
+    /// Agricultural Incentives: A Global Perspective, 1955–2007*).
     pub agricultural_support: [f64; 2],
     /// Elasticity φ of manufacturing productivity with respect to the sector's export/output
     /// ratio: after liberalization, output per unit of inputs is (s/s̄)^φ times its benchmark
@@ -77,16 +79,38 @@ pub struct TradeParameters {
     pub horizon: i32,
 }
 
+/// Support to agricultural producers in OECD countries, 2003 \[fraction of farm receipts\]
+/// (OECD 2004, *Agricultural Policies in OECD Countries: At a Glance*).
+pub const OECD_PSE_2003: f64 = 0.32;
+
+/// Share of that support in its most production- and trade-distorting forms, 2003 (same source).
+pub const OECD_DISTORTING_SHARE_2003: f64 = 0.75;
+
+/// The output subsidy s [fraction of the market price] that, together with market price
+/// support at the import tariff `tariff`, makes production-distorting support the fraction
+/// `distorting` of farm receipts: (t/(1 + t) + s)/(1 + s) = d
+/// ([`TradeParameters::agricultural_support`]).
+pub fn output_subsidy_equivalent(distorting: f64, tariff: f64) -> f64 {
+    (distorting - tariff / (1.0 + tariff)) / (1.0 - distorting)
+}
+
 impl Default for TradeParameters {
     fn default() -> Self {
+        let tariff_agriculture = [[0.15, 0.15], [0.18, 0.18]];
         Self {
             flows: [[3200.0, 1300.0], [900.0, 650.0]],
             agriculture_share: [[0.08, 0.12], [0.08, 0.12]],
-            tariff_agriculture: [[0.15, 0.15], [0.18, 0.18]],
+            tariff_agriculture,
             tariff_manufactures: [[0.01, 0.03], [0.09, 0.09]],
             agriculture_va_share: [0.02, 0.12],
             industry_va_share: [0.27, 0.35],
-            agricultural_support: [0.14, 0.0],
+            agricultural_support: [
+                output_subsidy_equivalent(
+                    OECD_PSE_2003 * OECD_DISTORTING_SHARE_2003,
+                    tariff_agriculture[0][1],
+                ),
+                0.0,
+            ],
             productivity_elasticity: 0.0,
             sigma_armington: 4.0,
             horizon: 2015,
@@ -634,6 +658,15 @@ mod tests {
         let e = fit_productivity(&data, &p, 10.0).unwrap_err();
         assert!(matches!(e, CalibrateError::Fit { .. }), "{e}");
         assert!(e.to_string().contains("world gain 10 bn is outside"), "{e}");
+    }
+
+    #[test]
+    fn support_equivalent_reproduces_the_distorting_share_of_receipts() {
+        let (d, t) = (0.24, 0.15);
+        let s = output_subsidy_equivalent(d, t);
+        approx::assert_relative_eq!((t / (1.0 + t) + s) / (1.0 + s), d, max_relative = 1e-12);
+        // All support carried by the tariff: no subsidy.
+        assert!(output_subsidy_equivalent(t / (1.0 + t), t).abs() < 1e-15);
     }
 
     #[test]
