@@ -1,8 +1,10 @@
 //! The multi-region trade model for the trade-liberalization reproduction (Anderson, Martin &
 //! van der Mensbrugghe 2006): each income group split into two identical halves, so that trade
 //! within a group and its tariffs are represented; agriculture and manufactures traded as
-//! Armington varieties under bilateral applied tariffs; services not traded; capital and labour
-//! in each region; one representative consumer per region.
+//! Armington varieties under bilateral applied tariffs; high-income agricultural support as an
+//! output subsidy; services not traded; capital and labour in each region; one representative
+//! consumer per region. Optionally, manufacturing productivity follows each region's
+//! export/output ratio ([`TradeParameters::productivity_elasticity`]), solved as a fixed point.
 //!
 //! The benchmark is the trade horizon (2015) projected from 2001 data like the world model
 //! ([`crate::world::Baseline`]); bilateral trade flows and tariffs are group-level literature
