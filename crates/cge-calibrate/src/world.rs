@@ -98,6 +98,11 @@ pub struct WorldData {
     /// persons engaged, and the 2001 labour shares (PWT `labsh` moves little between the two
     /// years).
     pub observed_1997: Baseline,
+    /// Price level of developing countries' GDP relative to high-income countries', 2001:
+    /// (GDP at market exchange rates / GDP at PPPs) of the developing group over the same ratio
+    /// of the high-income group (WDI GDP in `world_model_inputs.csv`, PWT `rgdpo` in
+    /// `pwt_2001_by_income_group.csv`) \[fraction\].
+    pub developing_price_level: f64,
 }
 
 impl WorldData {
@@ -158,9 +163,15 @@ impl WorldData {
                 labour_share,
             });
         }
+        let ppp_gdp =
+            |group| crate::data::find_group(&labour_shares, group).map(|g| g.rgdpo_musd2017);
+        let developing_price_level = (developing.gdp_2001
+            / ppp_gdp(crate::data::IncomeGroup::LowMiddleIncome)?)
+            / (high_income.gdp_2001 / ppp_gdp(crate::data::IncomeGroup::HighIncome)?);
         Ok(Self {
             high_income,
             developing,
+            developing_price_level,
             observed_1997: Baseline {
                 year: WALMSLEY_WINTERS_YEAR,
                 high_income: observed[0].ok_or_else(|| missing(WORLD_1997_FILE, "high_income"))?,
@@ -226,6 +237,13 @@ pub struct WorldParameters {
     /// Temporary-worker quotas of Walmsley & Winters (2005): the share of the high-income
     /// skilled and of the unskilled labour force admitted (3%).
     pub temporary_quota: f64,
+    /// Place premium: the wage of a worker in the United States over the wage of an
+    /// observably identical worker at home, at purchasing-power parity. Median across 42
+    /// developing countries about 2.7 (Clemens, Montenegro & Pritchett 2019, "The Place
+    /// Premium: Bounding the Price Equivalent of Migration Barriers", Review of Economics and
+    /// Statistics 101(2): 201–213). Temporary workers keep their home productivity and earn the
+    /// premium in the host ([`temporary_workers`]).
+    pub place_premium: f64,
     /// The migration shock: new migrants as a share of the high-income labour force in the
     /// horizon year (World Bank 2006: 3%).
     pub migration_increase: f64,
@@ -257,6 +275,7 @@ impl Default for WorldParameters {
             skill_premium: [1.6, 2.5],
             sigma_skill: 1.4,
             temporary_quota: 0.03,
+            place_premium: 2.7,
             migration_increase: 0.03,
             migration_horizon: 2025,
             trade_horizon: 2015,
@@ -320,6 +339,7 @@ impl WorldParameters {
         )?;
         check("migration_increase", self.migration_increase, 0.0, 0.5)?;
         check("temporary_quota", self.temporary_quota, 0.0, 0.5)?;
+        check("place_premium", self.place_premium, 1.0, 50.0)?;
         check("sigma_skill", self.sigma_skill, 0.05, 50.0)?;
         for k in 0..2 {
             check("skilled_share", self.skilled_share[k], 0.01, 0.9)?;
@@ -766,10 +786,12 @@ pub enum Quotas {
 
 /// Walmsley & Winters (2005): high-income countries admit temporary workers from developing
 /// countries equal to `temporary_quota` of their skilled and/or unskilled labour forces. The
-/// workers supply host labour of their own skill at the migrants' relative productivity ω
-/// (perfect substitutes for natives of that skill, in efficiency units) and keep their home
-/// attachment: their host earnings accrue to developing residents, whose home labour falls by
-/// the workers' home earnings. Evaluated, like the study, on 1997 data
+/// workers keep their home productivity: at benchmark prices each earns the place premium
+/// ([`WorldParameters::place_premium`], converted from PPP to market exchange rates with
+/// [`WorldData::developing_price_level`]) times the home wage of their skill, supplying host
+/// labour of that skill (perfect substitutes for natives, in efficiency units). They keep their
+/// home attachment: their host earnings accrue to developing residents, whose home labour falls
+/// by the workers' home earnings. Evaluated, like the study, on 1997 data
 /// ([`WorldData::observed_1997`]); returns the world welfare gain (sum of every consumer's EV)
 /// [US$ bn at 1997 prices].
 ///
@@ -784,6 +806,8 @@ pub fn temporary_workers(
     let mut model = benchmark_of(&baseline, p, false)?;
     let a = LabourAccounts::new(&baseline, p);
     let q = p.temporary_quota;
+    // Host earnings over home earnings at market exchange rates.
+    let premium = p.place_premium / data.developing_price_level;
     let skilled = matches!(quotas, Quotas::Skilled | Quotas::Both);
     let unskilled = matches!(quotas, Quotas::Unskilled | Quotas::Both);
     if skilled {
@@ -791,7 +815,7 @@ pub fn temporary_workers(
         model.set_endowment(
             DEVELOPING_RESIDENTS,
             "LS_HIC",
-            persons * p.migrant_relative_wage * a.skilled_wage[0],
+            persons * premium * a.skilled_wage[1],
         )?;
         model.set_endowment(
             DEVELOPING_RESIDENTS,
@@ -804,7 +828,7 @@ pub fn temporary_workers(
         model.set_endowment(
             DEVELOPING_RESIDENTS,
             "LU_HIC",
-            persons * p.migrant_relative_wage * a.unskilled_wage[0],
+            persons * premium * a.unskilled_wage[1],
         )?;
         model.set_endowment(
             DEVELOPING_RESIDENTS,
@@ -912,6 +936,12 @@ mod tests {
     #[test]
     fn shipped_data_loads() {
         let d = data();
+        // Developing countries' prices are about 40% of high-income ones at market rates.
+        assert!(
+            (d.developing_price_level - 0.4026).abs() < 1e-3,
+            "{}",
+            d.developing_price_level
+        );
         assert!((d.high_income.gdp_2001 - 26_326.4).abs() < 1.0);
         assert!(d.developing.growth_gdp > d.high_income.growth_gdp);
     }
@@ -990,11 +1020,23 @@ mod tests {
         };
         assert!(q(0.05) > q(0.03) && q(0.03) > 0.0);
         assert!(q(0.0).abs() < 1e-6);
-        // They are evaluated on the 1997 data: higher host wages then, a larger gain.
+        // They are evaluated on the 1997 data: higher developing wages then, more earned abroad.
+        let both =
+            |d: &WorldData, p: &WorldParameters| temporary_workers(d, p, Quotas::Both).unwrap();
         let mut richer = d;
-        richer.observed_1997.high_income.gdp *= 1.1;
-        let both = |d: &WorldData| temporary_workers(d, &p, Quotas::Both).unwrap();
-        assert!(both(&richer) > both(&d));
+        richer.observed_1997.developing.gdp *= 1.1;
+        assert!(both(&richer, &p) > both(&d, &p));
+        // A larger place premium, a larger gain; none when movers earn abroad what they earn at
+        // home (premium 1 at equal price levels), but for second-order terms.
+        let premium = |x| WorldParameters {
+            place_premium: x,
+            ..p.clone()
+        };
+        assert!(both(&d, &premium(3.5)) > both(&d, &p));
+        let mut equal_prices = d;
+        equal_prices.developing_price_level = 1.0;
+        let none = both(&equal_prices, &premium(1.0));
+        assert!(none.abs() < 0.01 * both(&d, &p), "{none}");
     }
 
     #[test]
