@@ -101,7 +101,9 @@ pub struct WorldData {
     /// Price level of developing countries' GDP relative to high-income countries', 2001:
     /// (GDP at market exchange rates / GDP at PPPs) of the developing group over the same ratio
     /// of the high-income group (WDI GDP in `world_model_inputs.csv`, PWT `rgdpo` in
-    /// `pwt_2001_by_income_group.csv`) \[fraction\].
+    /// `pwt_2001_by_income_group.csv`) \[fraction\]. `rgdpo` is at chained PPPs of 2017, so
+    /// this is the 2001 price level only up to the change in the groups' relative prices
+    /// between 2001 and 2017.
     pub developing_price_level: f64,
 }
 
