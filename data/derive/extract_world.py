@@ -16,6 +16,11 @@ list; low & middle income = every other economy):
                       countries reporting both years
   growth_gdp, growth_emp   average annual growth 2001-2019 implied by those sums
 
+and data/world_1997.csv, the same two groups in 1997 (the base year of the GTAP 5 data of
+Walmsley & Winters 2005), over the PWT countries that report `emp` in 1997:
+  gdp_1997_usd        GDP 1997, current US$ (= 1997 prices), summed over those countries' WDI rows
+  emp_1997            PWT persons engaged [millions]
+
 Standard library only.
 """
 
@@ -27,6 +32,7 @@ RAW = os.environ.get("CGE_RAW_DATA", "/work/shared/data")
 HERE = os.path.dirname(os.path.abspath(__file__))
 DATA = os.path.dirname(HERE)
 Y0, Y1 = 2001, 2019
+Y_WW = 1997
 
 
 def high_income_codes():
@@ -46,14 +52,16 @@ def main():
     with open(os.path.join(RAW, "pwt", "pwt1001.csv"), encoding="utf-8-sig", newline="") as f:
         for row in csv.DictReader(f):
             year = int(row["year"])
-            if year in (Y0, Y1):
+            if year in (Y0, Y1, Y_WW):
                 pwt[(row["countrycode"], year)] = row
     gdp = {}
-    aggregates = set()
+    gdp_ww = {}
     with open(os.path.join(RAW, "worldbank", "gdp_current_usd.csv"), encoding="utf-8-sig", newline="") as f:
         for row in csv.DictReader(f):
             if int(row["Year"]) == Y0:
                 gdp[row["Country Code"]] = number(row["Value"])
+            elif int(row["Year"]) == Y_WW:
+                gdp_ww[row["Country Code"]] = number(row["Value"])
     # WDI mixes countries and aggregates; PWT's country list tells countries apart.
     pwt_countries = {code for code, _ in pwt}
     groups = {"high_income": lambda c: c in high, "low_middle_income": lambda c: c not in high}
@@ -89,6 +97,25 @@ def main():
     with open(out, "w", encoding="utf-8", newline="") as f:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(["group", "countries", "gdp_2001_usd", "emp_2001", "emp_2019", "rgdpna_2001", "rgdpna_2019", "growth_gdp", "growth_emp"])
+        w.writerows(rows)
+    print(f"wrote {out}")
+    rows = []
+    for name, member in groups.items():
+        countries, total_gdp, total_emp = 0, 0.0, 0.0
+        for code in sorted(pwt_countries):
+            row = pwt.get((code, Y_WW))
+            if not member(code) or row is None or number(row["emp"]) is None:
+                continue
+            countries += 1
+            total_emp += number(row["emp"])
+            if gdp_ww.get(code) is not None:
+                total_gdp += gdp_ww[code]
+        rows.append([name, countries, f"{total_gdp:.1f}", f"{total_emp:.1f}"])
+        print(f"{name} {Y_WW}: {countries} countries, GDP {total_gdp / 1e12:.2f} tn US$, emp {total_emp:.1f} m")
+    out = os.path.join(DATA, "world_1997.csv")
+    with open(out, "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(["group", "countries", "gdp_1997_usd", "emp_1997"])
         w.writerows(rows)
     print(f"wrote {out}")
 

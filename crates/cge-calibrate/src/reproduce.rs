@@ -322,7 +322,7 @@ pub fn figures() -> Result<Vec<Figure>, CalibrateError> {
             "ww2005.world",
             "World welfare gain from raising skilled and unskilled temporary-worker quotas \
              by 3% of developed countries' labour forces (Walmsley & Winters 2005)",
-            "US$ bn per year",
+            "US$ bn per year, 1997 prices, on 1997 data",
             Some(156.0),
             relative_band(156.0, WORLD_GAIN_BAND),
         ),

@@ -143,17 +143,22 @@ pub struct SensitivityRow {
     pub at_high: Headlines,
 }
 
-/// Each uncertain parameter at the ends of its range, the others at their central values.
+/// Each uncertain parameter at the ends of its range, the others at their central values;
+/// the trade model's parameters start from `trade` (its fitted productivity elasticity is held,
+/// not refitted).
 ///
 /// # Errors
 /// Any error of the procedure.
-pub fn one_at_a_time(data: &WorldData) -> Result<Vec<SensitivityRow>, CalibrateError> {
+pub fn one_at_a_time(
+    data: &WorldData,
+    trade: &TradeParameters,
+) -> Result<Vec<SensitivityRow>, CalibrateError> {
     UNCERTAIN
         .par_iter()
         .map(|u| {
             let at = |value: f64| {
                 let mut world = WorldParameters::default();
-                let mut trade = TradeParameters::default();
+                let mut trade = trade.clone();
                 set(&mut world, &mut trade, u.name, value);
                 headlines(data, &world, &trade)
             };
@@ -191,13 +196,15 @@ fn splitmix(state: &mut u64) -> f64 {
 }
 
 /// Monte Carlo over the uncertain parameters, each uniform on its range, `draws` draws from
-/// `seed`; returns the 5th, 50th and 95th percentiles of each headline. Draws whose model
-/// cannot be solved are counted and reported, not dropped silently.
+/// `seed`, the trade model starting from `trade`; returns the 5th, 50th and 95th percentiles
+/// of each headline. Draws whose model cannot be solved are counted and reported, not dropped
+/// silently.
 ///
 /// # Errors
 /// [`CalibrateError::Fit`] when more than a tenth of the draws fail.
 pub fn monte_carlo(
     data: &WorldData,
+    trade: &TradeParameters,
     draws: usize,
     seed: u64,
 ) -> Result<(Vec<Interval>, usize), CalibrateError> {
@@ -206,7 +213,7 @@ pub fn monte_carlo(
         .map(|d| {
             let mut state = seed ^ (d as u64).wrapping_mul(0xD1B5_4A32_D192_ED03);
             let mut world = WorldParameters::default();
-            let mut trade = TradeParameters::default();
+            let mut trade = trade.clone();
             for u in UNCERTAIN {
                 let value = u.low + (u.high - u.low) * splitmix(&mut state);
                 set(&mut world, &mut trade, u.name, value);
@@ -258,8 +265,9 @@ mod tests {
     #[test]
     fn monte_carlo_is_deterministic_and_brackets_the_median() {
         let data = WorldData::load().unwrap();
-        let (a, failed) = monte_carlo(&data, 8, 42).unwrap();
-        let (b, _) = monte_carlo(&data, 8, 42).unwrap();
+        let trade = TradeParameters::default();
+        let (a, failed) = monte_carlo(&data, &trade, 8, 42).unwrap();
+        let (b, _) = monte_carlo(&data, &trade, 8, 42).unwrap();
         assert_eq!(a, b);
         assert_eq!(failed, 0);
         for i in &a {

@@ -25,3 +25,11 @@ pub const TRANSFER_BAND: f64 = 0.10;
 /// Relative half-width of the band around Pritchett's (2006) gain to citizens of poor
 /// countries (305 bn = new migrants + developing residents).
 pub const POOR_CITIZENS_BAND: f64 = 0.15;
+
+/// Relative change below which an iterated quantity (the trade model's trade-responsive
+/// productivity) counts as settled.
+pub const FIXED_POINT_RELATIVE: f64 = 1e-10;
+
+/// Relative gap to its target at which a one-parameter fit (the trade model's productivity
+/// elasticity) stops.
+pub const FIT_RELATIVE: f64 = 1e-6;

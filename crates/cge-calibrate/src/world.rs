@@ -48,6 +48,18 @@ pub const WORLD_INPUTS_FILE: &str = "world_model_inputs.csv";
 /// (FY2006 high-income list), derived by `data/derive/extract_world.py`.
 pub const WORLD_INPUTS_CSV: &str = include_str!("../../../data/world_model_inputs.csv");
 
+/// File name of the 1997 extract, as used in error messages.
+pub const WORLD_1997_FILE: &str = "world_1997.csv";
+
+/// GDP 1997 (WDI, current US$) and PWT employment 1997 by income group, derived by
+/// `data/derive/extract_world.py`: the base year of Walmsley & Winters' (2005) GTAP 5 data.
+pub const WORLD_1997_CSV: &str = include_str!("../../../data/world_1997.csv");
+
+/// The year of the data of Walmsley & Winters (2005): GTAP 5, 1997, in 1997 US$.
+pub const WALMSLEY_WINTERS_YEAR: i32 = 1997;
+
+const WORLD_1997_HEADER: [&str; 4] = ["group", "countries", "gdp_1997_usd", "emp_1997"];
+
 const WORLD_INPUTS_HEADER: [&str; 9] = [
     "group",
     "countries",
@@ -82,22 +94,38 @@ pub struct WorldData {
     pub high_income: RegionData,
     /// Low- and middle-income economies.
     pub developing: RegionData,
+    /// Both groups in 1997 ([`WALMSLEY_WINTERS_YEAR`]), observed: GDP in US$ bn at 1997 prices,
+    /// persons engaged, and the 2001 labour shares (PWT `labsh` moves little between the two
+    /// years).
+    pub observed_1997: Baseline,
+    /// Price level of developing countries' GDP relative to high-income countries', 2001:
+    /// (GDP at market exchange rates / GDP at PPPs) of the developing group over the same ratio
+    /// of the high-income group (WDI GDP in `world_model_inputs.csv`, PWT `rgdpo` in
+    /// `pwt_2001_by_income_group.csv`) \[fraction\]. `rgdpo` is at chained PPPs of 2017, so
+    /// this is the 2001 price level only up to the change in the groups' relative prices
+    /// between 2001 and 2017.
+    pub developing_price_level: f64,
 }
 
 impl WorldData {
-    /// The shipped data (`data/world_model_inputs.csv`, `data/pwt_2001_by_income_group.csv`).
+    /// The shipped data (`data/world_model_inputs.csv`, `data/pwt_2001_by_income_group.csv`,
+    /// `data/world_1997.csv`).
     ///
     /// # Errors
     /// [`CalibrateError`] naming the file, line and column of a malformed or missing value.
     pub fn load() -> Result<Self, CalibrateError> {
-        Self::parse(WORLD_INPUTS_CSV, PWT_INCOME_GROUPS_CSV)
+        Self::parse(WORLD_INPUTS_CSV, PWT_INCOME_GROUPS_CSV, WORLD_1997_CSV)
     }
 
-    /// Parses the two extracts from text.
+    /// Parses the three extracts from text.
     ///
     /// # Errors
     /// As [`WorldData::load`].
-    pub fn parse(world_inputs: &str, pwt_groups: &str) -> Result<Self, CalibrateError> {
+    pub fn parse(
+        world_inputs: &str,
+        pwt_groups: &str,
+        world_1997: &str,
+    ) -> Result<Self, CalibrateError> {
         let mut found: [Option<RegionData>; 2] = [None, None];
         let labour_shares =
             crate::data::parse_pwt_income_groups(crate::data::PWT_INCOME_GROUPS_FILE, pwt_groups)?;
@@ -117,13 +145,41 @@ impl WorldData {
                 labour_share: pwt.labsh_rgdpo_weighted,
             });
         }
-        let missing = |what: &str| CalibrateError::Missing {
-            file: WORLD_INPUTS_FILE.to_owned(),
+        let missing = |file: &str, what: &str| CalibrateError::Missing {
+            file: file.to_owned(),
             what: format!("group {what}"),
         };
+        let high_income = found[0].ok_or_else(|| missing(WORLD_INPUTS_FILE, "high_income"))?;
+        let developing = found[1].ok_or_else(|| missing(WORLD_INPUTS_FILE, "low_middle_income"))?;
+        let mut observed: [Option<RegionBaseline>; 2] = [None, None];
+        for row in rows(WORLD_1997_FILE, world_1997, &WORLD_1997_HEADER)? {
+            let row = row?;
+            let (slot, labour_share) = match row.text(0) {
+                "high_income" => (0, high_income.labour_share),
+                "low_middle_income" => (1, developing.labour_share),
+                _ => continue,
+            };
+            observed[slot] = Some(RegionBaseline {
+                gdp: row.number(2, Range::Positive)? / 1e9,
+                employment: row.number(3, Range::Positive)?,
+                labour_share,
+            });
+        }
+        let ppp_gdp =
+            |group| crate::data::find_group(&labour_shares, group).map(|g| g.rgdpo_musd2017);
+        let developing_price_level = (developing.gdp_2001
+            / ppp_gdp(crate::data::IncomeGroup::LowMiddleIncome)?)
+            / (high_income.gdp_2001 / ppp_gdp(crate::data::IncomeGroup::HighIncome)?);
         Ok(Self {
-            high_income: found[0].ok_or_else(|| missing("high_income"))?,
-            developing: found[1].ok_or_else(|| missing("low_middle_income"))?,
+            high_income,
+            developing,
+            developing_price_level,
+            observed_1997: Baseline {
+                year: WALMSLEY_WINTERS_YEAR,
+                high_income: observed[0].ok_or_else(|| missing(WORLD_1997_FILE, "high_income"))?,
+                developing: observed[1]
+                    .ok_or_else(|| missing(WORLD_1997_FILE, "low_middle_income"))?,
+            },
         })
     }
 }
@@ -183,6 +239,13 @@ pub struct WorldParameters {
     /// Temporary-worker quotas of Walmsley & Winters (2005): the share of the high-income
     /// skilled and of the unskilled labour force admitted (3%).
     pub temporary_quota: f64,
+    /// Place premium: the wage of a worker in the United States over the wage of an
+    /// observably identical worker at home, at purchasing-power parity. Median across 42
+    /// developing countries about 2.7 (Clemens, Montenegro & Pritchett 2019, "The Place
+    /// Premium: Bounding the Price Equivalent of Migration Barriers", Review of Economics and
+    /// Statistics 101(2): 201–213). Temporary workers keep their home productivity and earn the
+    /// premium in the host ([`temporary_workers`]).
+    pub place_premium: f64,
     /// The migration shock: new migrants as a share of the high-income labour force in the
     /// horizon year (World Bank 2006: 3%).
     pub migration_increase: f64,
@@ -214,6 +277,7 @@ impl Default for WorldParameters {
             skill_premium: [1.6, 2.5],
             sigma_skill: 1.4,
             temporary_quota: 0.03,
+            place_premium: 2.7,
             migration_increase: 0.03,
             migration_horizon: 2025,
             trade_horizon: 2015,
@@ -277,6 +341,7 @@ impl WorldParameters {
         )?;
         check("migration_increase", self.migration_increase, 0.0, 0.5)?;
         check("temporary_quota", self.temporary_quota, 0.0, 0.5)?;
+        check("place_premium", self.place_premium, 1.0, 50.0)?;
         check("sigma_skill", self.sigma_skill, 0.05, 50.0)?;
         for k in 0..2 {
             check("skilled_share", self.skilled_share[k], 0.01, 0.9)?;
@@ -294,10 +359,11 @@ impl WorldParameters {
     }
 }
 
-/// A region projected to the horizon year.
+/// A region in a benchmark year: projected from 2001 ([`Baseline::project`]), in 2001 prices,
+/// or observed in 1997 ([`WorldData::observed_1997`]), in 1997 prices.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct RegionBaseline {
-    /// GDP [US$ bn at 2001 prices].
+    /// GDP [US$ bn at the benchmark's prices].
     pub gdp: f64,
     /// Persons engaged \[million\].
     pub employment: f64,
@@ -306,7 +372,7 @@ pub struct RegionBaseline {
 }
 
 impl RegionBaseline {
-    /// Average labour income per worker [US$ thousand at 2001 prices].
+    /// Average labour income per worker [US$ thousand at the benchmark's prices].
     pub fn wage(&self) -> f64 {
         self.labour_share * self.gdp / self.employment
     }
@@ -613,9 +679,18 @@ fn benchmark_model(
     with_new_migrants: bool,
 ) -> Result<(Model, Baseline), CalibrateError> {
     let baseline = Baseline::project(data, year);
-    let model = build(&baseline, p, with_new_migrants)?.build()?;
+    Ok((benchmark_of(&baseline, p, with_new_migrants)?, baseline))
+}
+
+/// Builds and checks the benchmark model of `baseline`.
+fn benchmark_of(
+    baseline: &Baseline,
+    p: &WorldParameters,
+    with_new_migrants: bool,
+) -> Result<Model, CalibrateError> {
+    let model = build(baseline, p, with_new_migrants)?.build()?;
     model.check_benchmark()?;
-    Ok((model, baseline))
+    Ok(model)
 }
 
 /// Equivalent variation of a consumer in the results [US$ bn, 2001 prices].
@@ -713,11 +788,14 @@ pub enum Quotas {
 
 /// Walmsley & Winters (2005): high-income countries admit temporary workers from developing
 /// countries equal to `temporary_quota` of their skilled and/or unskilled labour forces. The
-/// workers supply host labour of their own skill at the migrants' relative productivity ω
-/// (perfect substitutes for natives of that skill, in efficiency units) and keep their home
-/// attachment: their host earnings accrue to developing residents, whose home labour falls by
-/// the workers' home earnings. Evaluated in the base year (the study used 1997 data); returns
-/// the world welfare gain (sum of every consumer's EV) [US$ bn at 2001 prices].
+/// workers keep their home productivity: at benchmark prices each earns the place premium
+/// ([`WorldParameters::place_premium`], converted from PPP to market exchange rates with
+/// [`WorldData::developing_price_level`]) times the home wage of their skill, supplying host
+/// labour of that skill (perfect substitutes for natives, in efficiency units). They keep their
+/// home attachment: their host earnings accrue to developing residents, whose home labour falls
+/// by the workers' home earnings. Evaluated, like the study, on 1997 data
+/// ([`WorldData::observed_1997`]); returns the world welfare gain (sum of every consumer's EV)
+/// [US$ bn at 1997 prices].
 ///
 /// # Errors
 /// Data, calibration or solver errors.
@@ -726,9 +804,12 @@ pub fn temporary_workers(
     p: &WorldParameters,
     quotas: Quotas,
 ) -> Result<f64, CalibrateError> {
-    let (mut model, baseline) = benchmark_model(data, p, BASE_YEAR, false)?;
+    let baseline = data.observed_1997;
+    let mut model = benchmark_of(&baseline, p, false)?;
     let a = LabourAccounts::new(&baseline, p);
     let q = p.temporary_quota;
+    // Host earnings over home earnings at market exchange rates.
+    let premium = p.place_premium / data.developing_price_level;
     let skilled = matches!(quotas, Quotas::Skilled | Quotas::Both);
     let unskilled = matches!(quotas, Quotas::Unskilled | Quotas::Both);
     if skilled {
@@ -736,7 +817,7 @@ pub fn temporary_workers(
         model.set_endowment(
             DEVELOPING_RESIDENTS,
             "LS_HIC",
-            persons * p.migrant_relative_wage * a.skilled_wage[0],
+            persons * premium * a.skilled_wage[1],
         )?;
         model.set_endowment(
             DEVELOPING_RESIDENTS,
@@ -749,7 +830,7 @@ pub fn temporary_workers(
         model.set_endowment(
             DEVELOPING_RESIDENTS,
             "LU_HIC",
-            persons * p.migrant_relative_wage * a.unskilled_wage[0],
+            persons * premium * a.unskilled_wage[1],
         )?;
         model.set_endowment(
             DEVELOPING_RESIDENTS,
@@ -796,16 +877,54 @@ pub fn trade_liberalization(
     })
 }
 
+/// Welfare effects of a transfer from high-income natives to developing residents [US$ bn a
+/// year at 2001 prices].
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct TransferOutcome {
+    /// Face value of the transfer, in the numeraire (high-income consumption).
+    pub amount: f64,
+    /// Equivalent variation of the recipients (developing residents).
+    pub recipients: f64,
+    /// Equivalent variation of the donors (high-income natives); negative.
+    pub donors: f64,
+    /// Sum over every consumer: zero to first order without distortions, the efficiency effect
+    /// of the transfer in a benchmark with tariffs.
+    pub world: f64,
+}
+
+/// A transfer of `amount` US$ bn a year from high-income natives to developing residents, at
+/// the migration horizon. The recipients' gain differs from the face value by the transfer's
+/// terms-of-trade effect (the transfer problem: recipients spend more of it on their own
+/// goods than donors would have) and, with tariffs, by the revenue on the imports it finances.
+///
+/// # Errors
+/// Data, calibration or solver errors.
+pub fn transfer_outcome(
+    data: &WorldData,
+    p: &WorldParameters,
+    amount: f64,
+) -> Result<TransferOutcome, CalibrateError> {
+    let (mut model, _) = benchmark_model(data, p, p.migration_horizon, false)?;
+    model.set_transfer(HIC_NATIVES, DEVELOPING_RESIDENTS, HIC_CONSUMPTION, amount)?;
+    let results = model.solve(&Options::default())?;
+    let recipients = ev(&results, DEVELOPING_RESIDENTS)?;
+    let donors = ev(&results, HIC_NATIVES)?;
+    Ok(TransferOutcome {
+        amount,
+        recipients,
+        donors,
+        world: recipients + donors + ev(&results, EARLIER_MIGRANTS)?,
+    })
+}
+
 /// Welfare value to developing residents of a transfer of `amount` US$ bn a year from
-/// high-income natives, at the migration horizon, including its terms-of-trade effect.
+/// high-income natives, at the migration horizon, including its terms-of-trade effect
+/// ([`transfer_outcome`]).
 ///
 /// # Errors
 /// Data, calibration or solver errors.
 pub fn transfer(data: &WorldData, p: &WorldParameters, amount: f64) -> Result<f64, CalibrateError> {
-    let (mut model, _) = benchmark_model(data, p, p.migration_horizon, false)?;
-    model.set_transfer(HIC_NATIVES, DEVELOPING_RESIDENTS, HIC_CONSUMPTION, amount)?;
-    let results = model.solve(&Options::default())?;
-    ev(&results, DEVELOPING_RESIDENTS)
+    Ok(transfer_outcome(data, p, amount)?.recipients)
 }
 
 #[cfg(test)]
@@ -819,6 +938,12 @@ mod tests {
     #[test]
     fn shipped_data_loads() {
         let d = data();
+        // Developing countries' prices are about 40% of high-income ones at market rates.
+        assert!(
+            (d.developing_price_level - 0.4026).abs() < 1e-3,
+            "{}",
+            d.developing_price_level
+        );
         assert!((d.high_income.gdp_2001 - 26_326.4).abs() < 1.0);
         assert!(d.developing.growth_gdp > d.high_income.growth_gdp);
     }
@@ -897,6 +1022,55 @@ mod tests {
         };
         assert!(q(0.05) > q(0.03) && q(0.03) > 0.0);
         assert!(q(0.0).abs() < 1e-6);
+        // They are evaluated on the 1997 data: higher developing wages then, more earned abroad.
+        let both =
+            |d: &WorldData, p: &WorldParameters| temporary_workers(d, p, Quotas::Both).unwrap();
+        let mut richer = d;
+        richer.observed_1997.developing.gdp *= 1.1;
+        assert!(both(&richer, &p) > both(&d, &p));
+        // A larger place premium, a larger gain; none when movers earn abroad what they earn at
+        // home (premium 1 at equal price levels), but for second-order terms.
+        let premium = |x| WorldParameters {
+            place_premium: x,
+            ..p.clone()
+        };
+        assert!(both(&d, &premium(3.5)) > both(&d, &p));
+        let mut equal_prices = d;
+        equal_prices.developing_price_level = 1.0;
+        let none = both(&equal_prices, &premium(1.0));
+        assert!(none.abs() < 0.01 * both(&d, &p), "{none}");
+    }
+
+    #[test]
+    fn a_transfer_is_worth_more_than_face_value_by_its_terms_of_trade_and_tariff_effects() {
+        let d = data();
+        let p = WorldParameters::default();
+        let no_tariffs = WorldParameters {
+            tariff_hic: 0.0,
+            tariff_dev: 0.0,
+            ..p.clone()
+        };
+        let t = transfer_outcome(&d, &no_tariffs, 70.0).unwrap();
+        // Without distortions a transfer only moves welfare: the world total is second order.
+        assert!(t.world.abs() < 0.01 * t.amount, "{t:?}");
+        // Recipients spend more of it at home than donors would: their terms of trade improve,
+        // so they gain more than the face value and the donors lose more.
+        assert!(t.recipients > t.amount && t.donors < -t.amount, "{t:?}");
+        // With tariffs, the imports it finances pay duty: a first-order efficiency gain.
+        let taxed = transfer_outcome(&d, &p, 70.0).unwrap();
+        assert!(taxed.world > 0.01 * taxed.amount, "{taxed:?}");
+        assert!(taxed.recipients > t.recipients);
+        // Closer substitutes between origins: a smaller terms-of-trade effect.
+        let elastic = transfer_outcome(
+            &d,
+            &WorldParameters {
+                sigma_armington: 8.0,
+                ..no_tariffs
+            },
+            70.0,
+        )
+        .unwrap();
+        assert!(elastic.recipients < t.recipients, "{elastic:?} {t:?}");
     }
 
     #[test]
@@ -925,13 +1099,22 @@ mod tests {
     #[test]
     fn malformed_inputs_are_reported_with_file_and_line() {
         let bad = WORLD_INPUTS_CSV.replace("0.018130", "fast");
-        let e = WorldData::parse(&bad, PWT_INCOME_GROUPS_CSV).unwrap_err();
+        let e = WorldData::parse(&bad, PWT_INCOME_GROUPS_CSV, WORLD_1997_CSV).unwrap_err();
         assert!(
             e.to_string().starts_with("world_model_inputs.csv line 2"),
             "{e}"
         );
         let header_only = WORLD_INPUTS_CSV.lines().next().unwrap();
-        let e = WorldData::parse(header_only, PWT_INCOME_GROUPS_CSV).unwrap_err();
+        let e = WorldData::parse(header_only, PWT_INCOME_GROUPS_CSV, WORLD_1997_CSV).unwrap_err();
         assert!(matches!(e, CalibrateError::Missing { .. }), "{e}");
+        let bad = WORLD_1997_CSV.replace("433.2", "-433.2");
+        let e = WorldData::parse(WORLD_INPUTS_CSV, PWT_INCOME_GROUPS_CSV, &bad).unwrap_err();
+        assert!(e.to_string().starts_with("world_1997.csv line 2"), "{e}");
+        let header_only = WORLD_1997_CSV.lines().next().unwrap();
+        let e = WorldData::parse(WORLD_INPUTS_CSV, PWT_INCOME_GROUPS_CSV, header_only).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "world_1997.csv: no row for group high_income"
+        );
     }
 }
