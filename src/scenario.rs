@@ -27,7 +27,7 @@ use cge_core::families::mobility::{
     CapitalMobilityParams, MigrationParams, SectoralMobilityParams,
 };
 use cge_core::{ModelSpec, NumeraireSpec};
-use cge_solver::{Method, Options};
+use cge_solver::{LinearSolver, Method, Options};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
@@ -680,6 +680,7 @@ struct FixRaw {
 #[serde(deny_unknown_fields)]
 struct SolverRaw {
     method: Option<Spanned<String>>,
+    linear_solver: Option<Spanned<String>>,
     tolerance: Option<Spanned<f64>>,
     max_iterations: Option<usize>,
     continuation: Option<bool>,
@@ -779,6 +780,21 @@ fn solver(raw: &SolverRaw, file: &str, text: &str) -> Result<SolverSettings, Err
                     ),
                 )
             })?;
+    }
+    if let Some(l) = &raw.linear_solver {
+        let name = l.get_ref().as_str();
+        s.options.linear_solver = name.parse().map_err(|_| {
+            Error::at(
+                file,
+                text,
+                l.span(),
+                format!(
+                    "unknown linear solver `{name}`{}; expected one of {}",
+                    did_you_mean(&closest(name, LinearSolver::NAMES.iter().copied())),
+                    LinearSolver::NAMES.join(", ")
+                ),
+            )
+        })?;
     }
     if let Some(t) = &raw.tolerance {
         if !(t.get_ref().is_finite() && *t.get_ref() > 0.0) {
@@ -958,6 +974,27 @@ shock = [{ type = "tariff", importer = "H", good = "Y", rate = 0.3 }]
             Shock::new("tariff").importer("H").good("Y").rate(0.3)
         );
         assert!(cf.spans[0].contains_key("importer"));
+    }
+
+    #[test]
+    fn the_linear_solver_is_chosen_by_name() {
+        let with = |name: &str| {
+            let text = TINY.replace(
+                "[[counterfactual]]",
+                &format!("[solver]\nlinear_solver = \"{name}\"\n\n[[counterfactual]]"),
+            );
+            Scenario::parse(&text, "t.toml")
+        };
+        let s = with("iterative").unwrap();
+        assert_eq!(s.solver.options.linear_solver, LinearSolver::Iterative);
+        let e = with("iterativ").unwrap_err().to_string();
+        assert!(e.starts_with("t.toml:10:17:"), "{e}");
+        assert!(
+            e.contains("unknown linear solver `iterativ`")
+                && e.contains("iterative")
+                && e.contains("auto, dense, sparse, iterative"),
+            "{e}"
+        );
     }
 
     #[test]
