@@ -472,6 +472,61 @@ fn auto_linear_solver_follows_size_and_fill() {
     assert_eq!(s.diagnostics.linear_solver, "iterative");
 }
 
+/// A price p ≥ 0 and an income m in money units of size s, as in a CGE model: demand m / p
+/// clears against the endowment s (F₀ = m / (s p) − 1) and the income is the endowment's value
+/// with a rising supply (F₁ = m − s p²). Solved by p = 1, m = s.
+struct PriceAndIncome {
+    s: f64,
+}
+impl Problem for PriceAndIncome {
+    fn dim(&self) -> usize {
+        2
+    }
+    fn residual(&self, x: &[f64], f: &mut [f64]) -> Result<(), EvalError> {
+        let (p, m, s) = (x[0], x[1], self.s);
+        if p <= 0.0 {
+            return Err(EvalError::at(0, "price must be positive"));
+        }
+        f[0] = m / (s * p) - 1.0;
+        f[1] = m - s * p * p;
+        Ok(())
+    }
+    fn jacobian_pattern(&self) -> Pattern {
+        Pattern::dense(2)
+    }
+    fn jacobian(&self, x: &[f64], v: &mut [f64]) -> Result<(), EvalError> {
+        let (p, m, s) = (x[0], x[1], self.s);
+        v.copy_from_slice(&[-m / (s * p * p), -2.0 * s * p, 1.0 / (s * p), 1.0]);
+        Ok(())
+    }
+    fn bounds(&self) -> Option<Bounds> {
+        Some(Bounds {
+            lower: vec![0.0, f64::NEG_INFINITY],
+            upper: vec![f64::INFINITY; 2],
+        })
+    }
+}
+
+/// The semismooth method's descent test does not depend on the units of x: with an income of
+/// order 10⁶ Newton directions are kept and convergence takes a few iterations, as with an
+/// income of order 1 (measured in the units of x, the test rejected the Newton steps of the
+/// income and the method fell back to steepest descent).
+#[test]
+fn semismooth_newton_steps_do_not_depend_on_units() {
+    let mut iterations = Vec::new();
+    for s in [1.0, 1e6] {
+        let p = PriceAndIncome { s };
+        let sol = Solver::default().solve(&p, &[1.5, 0.4 * s]).unwrap();
+        let d = &sol.diagnostics;
+        assert_eq!(d.method, Method::Semismooth);
+        approx::assert_relative_eq!(sol.x[0], 1.0, max_relative = 1e-8);
+        approx::assert_relative_eq!(sol.x[1], s, max_relative = 1e-8);
+        iterations.push(d.iterations);
+    }
+    // Measured in the units of x, the second did not converge in 200 iterations.
+    assert!(iterations.iter().all(|&k| k <= 10), "{iterations:?}");
+}
+
 /// Linear solvers are named as on a command line; an unknown name lists the known ones.
 #[test]
 fn linear_solvers_parse_from_their_names() {
