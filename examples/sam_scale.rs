@@ -55,7 +55,7 @@ fn main() -> Result<()> {
     let generated = started.elapsed();
     let standard = StandardModel::calibrate(&sam, &labels)?;
     let mut model = standard.build()?;
-    let estimate = model.memory_estimate();
+    let estimate = model.memory_estimate_for(linear_solver.unwrap_or_default());
     estimate.check(&standard.name, memory::default_limit())?;
     model.check_benchmark()?;
     let built = started.elapsed();

@@ -53,7 +53,10 @@ pub struct MemoryEstimate {
     pub model_bytes: u64,
     /// The Jacobian in triplet and compressed-column form \[bytes\].
     pub jacobian_bytes: u64,
-    /// The linear solver a default solve uses ([`LinearSolver::resolve`]).
+    /// The linear solver whose memory is counted: the given one, or for
+    /// [`LinearSolver::Auto`] the most memory-hungry of those [`LinearSolver::resolve`] can
+    /// pick for this size (it decides on the Jacobian's entries after duplicates merge, known
+    /// only when the solve starts: between one per unknown and one per triplet).
     pub linear_solver: LinearSolver,
     /// The LU factors (dense, or sparse with [`LU_FILL_FACTOR`]), or the iterative solver's
     /// preconditioner, matrix copies and Krylov basis \[bytes\].
@@ -62,28 +65,52 @@ pub struct MemoryEstimate {
 
 impl MemoryEstimate {
     /// The estimate for a model with `unknowns` unknowns, `triplets` Jacobian triplets and
-    /// `model_bytes` of its own.
+    /// `model_bytes` of its own, solved with the default options.
     pub fn new(unknowns: u64, triplets: u64, model_bytes: u64) -> Self {
-        // Duplicated positions merge, so this is an upper bound of the stored entries.
-        let stored = triplets + unknowns;
+        Self::for_solver(unknowns, triplets, model_bytes, LinearSolver::Auto)
+    }
+
+    /// The same for a solve with `linear_solver`.
+    pub fn for_solver(
+        unknowns: u64,
+        triplets: u64,
+        model_bytes: u64,
+        linear_solver: LinearSolver,
+    ) -> Self {
+        // Duplicated positions merge and the diagonal is added: the stored entries lie between
+        // these two.
+        let (fewest, most) = (unknowns, triplets + unknowns);
         let options = Options::default();
-        let linear_solver =
-            LinearSolver::Auto.resolve(unknowns as usize, stored as usize, &options);
-        let factor_bytes = match linear_solver {
+        let factor_bytes = |kind: LinearSolver| match kind {
             LinearSolver::Dense => unknowns.saturating_mul(unknowns).saturating_mul(8),
             LinearSolver::Iterative => {
                 let basis = (options.krylov_restart as u64 + 8) * unknowns * 8;
-                stored * BYTES_PER_ITERATIVE_ENTRY + basis
+                most * BYTES_PER_ITERATIVE_ENTRY + basis
             }
-            _ => (LU_FILL_FACTOR * stored as f64) as u64 * BYTES_PER_FACTOR_ENTRY,
+            _ => (LU_FILL_FACTOR * most as f64) as u64 * BYTES_PER_FACTOR_ENTRY,
         };
+        let n = unknowns as usize;
+        // `resolve` is monotone in the density: the choices at the two ends and the sparse LU
+        // (between any two thresholds) are the candidates.
+        let candidates = [
+            linear_solver.resolve(n, fewest as usize, &options),
+            linear_solver.resolve(n, most as usize, &options),
+        ];
+        let mut chosen = candidates[1];
+        if candidates[0] != candidates[1] {
+            for kind in [candidates[0], LinearSolver::Sparse] {
+                if factor_bytes(kind) > factor_bytes(chosen) {
+                    chosen = kind;
+                }
+            }
+        }
         Self {
             unknowns,
             triplets,
             model_bytes,
-            jacobian_bytes: triplets * BYTES_PER_TRIPLET + stored * BYTES_PER_STORED,
-            linear_solver,
-            factor_bytes,
+            jacobian_bytes: triplets * BYTES_PER_TRIPLET + most * BYTES_PER_STORED,
+            linear_solver: chosen,
+            factor_bytes: factor_bytes(chosen),
         }
     }
 

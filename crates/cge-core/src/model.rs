@@ -1236,13 +1236,23 @@ impl Model {
     }
 
     /// An estimate of the memory a solve of this model needs \[bytes\]: the model, the
-    /// Jacobian in the solver's triplet and compressed forms, and its LU factors (see
-    /// [`MemoryEstimate`]).
+    /// Jacobian in the solver's triplet and compressed forms, and its LU factors or the
+    /// iterative solver's preconditioner (see [`MemoryEstimate`]).
     pub fn memory_estimate(&self) -> MemoryEstimate {
+        self.memory_estimate_for(cge_solver::LinearSolver::Auto)
+    }
+
+    /// [`Model::memory_estimate`] for a solve with `linear_solver`.
+    pub fn memory_estimate_for(&self, linear_solver: cge_solver::LinearSolver) -> MemoryEstimate {
         let fo = &self.forest;
         let model_bytes =
             crate::memory::model_bytes(fo.parent.len() as u64, fo.leaf_elem.len() as u64);
-        MemoryEstimate::new(self.dim() as u64, self.jacobian_len() as u64, model_bytes)
+        MemoryEstimate::for_solver(
+            self.dim() as u64,
+            self.jacobian_len() as u64,
+            model_bytes,
+            linear_solver,
+        )
     }
 
     /// The full residual at x with the numeraire's equation replaced, plus the dropped

@@ -8,6 +8,10 @@ use crate::options::Options;
 use crate::problem::{Bounds, Problem};
 use crate::report::{Diagnostics, LinearSolver, Method, Solution, SolveError, Termination};
 
+/// A Newton direction d is accepted when ‖J d + r‖∞ ≤ this × (‖r‖∞ + max|J|·‖d‖∞): a loose
+/// test that catches pivots the LU did not flag, not a demand on accuracy.
+pub(crate) const DIRECTION_ACCURACY: f64 = 1e-6;
+
 /// How a Newton direction was obtained.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Direction {
@@ -280,7 +284,7 @@ impl<'a, P: Problem + ?Sized> Engine<'a, P> {
             .zip(r)
             .fold(0.0f64, |m, (a, b)| m.max((a + b).abs()));
         // A shifted factorization does not solve J d = −r exactly; only reject garbage.
-        err <= 1e-6 * scale.max(f64::MIN_POSITIVE)
+        err <= DIRECTION_ACCURACY * scale.max(f64::MIN_POSITIVE)
             || self.counts.regularized > 0 && err <= 0.5 * scale
     }
 

@@ -55,7 +55,8 @@
 //! per solve and reused at every iteration ([`LinearSolver::resolve`] states the rule). A
 //! numerically singular Jacobian is regularized (J + μI with growing μ) and, failing that,
 //! replaced by the steepest-descent direction; [`Diagnostics::regularized_steps`] counts these
-//! steps. Buffers are sized once per solve: the iteration loop does not allocate.
+//! steps. Buffers are sized once per solve: the iteration loop does not allocate (except the
+//! iterative solver's LU fallback, at its first use).
 //!
 //! # Results on the standard test sets
 //!
@@ -82,7 +83,7 @@ pub mod test_problems;
 
 pub use continuation::Homotopy;
 pub use finite_difference::FiniteDifference;
-pub use options::Options;
+pub use options::{Options, MAX_KRYLOV_RESTART};
 pub use problem::{Bounds, EvalError, Pattern, PatternError, Problem, Residual};
 pub use report::{Diagnostics, LinearSolver, Method, Solution, SolveError, Termination};
 

@@ -14,6 +14,7 @@ use faer::sparse::linalg::lu::{factorize_symbolic_lu, LuRef, NumericLu, Symbolic
 use faer::sparse::{SparseColMatRef, SymbolicSparseColMatRef};
 use faer::{Conj, Mat, MatMut, Par};
 
+use crate::engine::DIRECTION_ACCURACY;
 use crate::problem::Pattern;
 
 /// The Jacobian stored column by column. The problem's triplets (possibly duplicated) are summed
@@ -195,6 +196,8 @@ impl Factorization {
         Ok(match kind {
             Kind::Dense => Self::Dense(DenseLu::new(jac.dim(), singular_pivot)),
             Kind::Sparse => Self::Sparse(Box::new(SparseLu::new(jac)?)),
+            // The row copies index columns in 32 bits.
+            Kind::Iterative if u32::try_from(jac.dim()).is_err() => return Err(Singular),
             Kind::Iterative => Self::Iterative(Box::new(Gmres::new(jac, krylov))),
         })
     }
@@ -736,11 +739,17 @@ pub(crate) struct Gmres {
     /// iterations plus 10.
     fresh_iterations: Option<usize>,
     latest: (usize, bool),
+    /// Whether the ILU(0) was ever factored, and whether it was factored from `values`.
+    ilu_built: bool,
+    ilu_current: bool,
+    /// Whether `values` holds a matrix that was factored successfully.
+    valid: bool,
     lu: Option<Box<SparseLu>>,
     /// Whether `lu` holds the factorization of `values`.
     lu_current: bool,
-    /// Whether building or factoring the LU fallback failed for `values`.
-    lu_failed: bool,
+    /// Whether the LU fallback's symbolic analysis failed (for every matrix: it depends on
+    /// the structure alone).
+    lu_structure_failed: bool,
     pub stats: KrylovStats,
 }
 
@@ -771,51 +780,88 @@ impl Gmres {
             z: vec![0.0; n],
             fresh_iterations: None,
             latest: (0, false),
+            ilu_built: false,
+            ilu_current: false,
+            valid: false,
             lu: None,
             lu_current: false,
-            lu_failed: false,
+            lu_structure_failed: false,
             stats: KrylovStats::default(),
         }
     }
 
     fn factor(&mut self, jac: &SparseJacobian, shift: f64) -> Result<(), Singular> {
+        // A matrix that cannot be solved leaves nothing to solve with: checked before anything
+        // is overwritten, and `solve` answers NaN until the next good matrix.
+        self.valid = false;
+        self.lu_current = false;
+        let finite = jac.values.iter().all(|v| v.is_finite())
+            && self
+                .diag_slot
+                .iter()
+                .all(|&s| (jac.values[s] + shift).is_finite());
+        if !finite {
+            return Err(Singular);
+        }
         self.values.copy_from_slice(&jac.values);
         for &s in &self.diag_slot {
             self.values[s] += shift;
-        }
-        if !self.values.iter().all(|v| v.is_finite()) {
-            return Err(Singular);
         }
         self.rows.refresh(&self.values);
         // Newton–Krylov with a lagged preconditioner (Kelley 1995, §6.4; Knoll & Keyes 2004):
         // GMRES multiplies by the new matrix, so its solutions are as accurate with the old
         // ILU(0), which costs far more than the few iterations it saves between nearby
         // Jacobians (one ILU(0) of the dense standard SAM model, N = 1,280, is several
-        // seconds).
+        // seconds). A kept preconditioner that fails is refreshed before the LU is tried.
         let stale = match self.fresh_iterations {
             None => true,
             Some(fresh) => !self.latest.1 || self.latest.0 > 2 * fresh + 10,
         };
-        if stale {
-            self.ilu.factor(&self.values);
-            self.fresh_iterations = None;
-            self.stats.preconditioners += 1;
+        self.ilu_current = false;
+        if stale || !self.ilu_built {
+            self.refresh_preconditioner();
         }
-        self.lu_current = false;
-        self.lu_failed = false;
+        self.valid = true;
         Ok(())
     }
 
-    /// Overwrites `rhs` with A⁻¹ rhs (or A⁻ᵀ rhs): GMRES, else the sparse LU; NaN when both fail,
-    /// so that the caller's accuracy check rejects the direction.
-    fn solve(&mut self, rhs: &mut [f64], transpose: bool) {
-        if !self.lu_current {
-            self.stats.solves += 1;
-            let before = self.stats.iterations;
-            let converged = self.gmres(rhs, transpose);
-            let used = self.stats.iterations - before;
+    /// ILU(0) of the current matrix.
+    fn refresh_preconditioner(&mut self) {
+        self.ilu.factor(&self.values);
+        self.ilu_built = true;
+        self.ilu_current = true;
+        self.fresh_iterations = None;
+        self.stats.preconditioners += 1;
+    }
+
+    /// GMRES into `self.x`, recording its iterations for the preconditioner's upkeep.
+    fn gmres_counted(&mut self, rhs: &[f64], transpose: bool) -> bool {
+        let before = self.stats.iterations;
+        let converged = self.gmres(rhs, transpose);
+        let used = self.stats.iterations - before;
+        // Only forward systems with a right-hand side measure the preconditioner.
+        if used > 0 && !transpose {
             self.latest = (used, converged);
             self.fresh_iterations.get_or_insert(used);
+        }
+        converged
+    }
+
+    /// Overwrites `rhs` with A⁻¹ rhs (or A⁻ᵀ rhs): GMRES (again with a fresh ILU(0) if a kept
+    /// one fails), else the sparse LU; NaN when everything fails or no matrix is factored, so
+    /// that the caller's accuracy check rejects the direction.
+    fn solve(&mut self, rhs: &mut [f64], transpose: bool) {
+        if !self.valid {
+            rhs.fill(f64::NAN);
+            return;
+        }
+        if !self.lu_current {
+            self.stats.solves += 1;
+            let mut converged = self.gmres_counted(rhs, transpose);
+            if !converged && !self.ilu_current {
+                self.refresh_preconditioner();
+                converged = self.gmres_counted(rhs, transpose);
+            }
             if converged {
                 rhs.copy_from_slice(&self.x);
                 return;
@@ -836,10 +882,10 @@ impl Gmres {
         if self.lu_current {
             return true;
         }
-        if self.lu_failed {
-            return false;
-        }
         if self.lu.is_none() {
+            if self.lu_structure_failed {
+                return false;
+            }
             let structure = JacobianStructure {
                 n: self.n,
                 col_ptr: &self.col_ptr,
@@ -849,7 +895,8 @@ impl Gmres {
             match SparseLu::from_structure(structure) {
                 Ok(lu) => self.lu = Some(Box::new(lu)),
                 Err(Singular) => {
-                    self.lu_failed = true;
+                    // The symbolic analysis depends on the structure alone: never retried.
+                    self.lu_structure_failed = true;
                     return false;
                 }
             }
@@ -859,7 +906,6 @@ impl Gmres {
             .as_mut()
             .is_some_and(|lu| lu.factor_values(&self.values).is_ok());
         self.lu_current = ok;
-        self.lu_failed = !ok;
         ok
     }
 
@@ -877,6 +923,13 @@ impl Gmres {
             return false;
         }
         let target = self.settings.tolerance * b_norm;
+        // Converged also means ‖b − Ax‖∞ within the engine's acceptance of a direction
+        // ([`DIRECTION_ACCURACY`] · ‖b‖∞): a 2-norm bound alone allows a residual concentrated
+        // in a few rows of a large system, which the engine would reject. The cycles aim lower
+        // until both hold.
+        let target_inf = DIRECTION_ACCURACY.max(self.settings.tolerance)
+            * b.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+        let mut cycle_target = target;
         let matrix = Csc {
             col_ptr: &self.col_ptr,
             row_idx: &self.row_idx,
@@ -888,7 +941,10 @@ impl Gmres {
         loop {
             let beta = norm2(&self.w);
             if beta <= target {
-                return true;
+                if self.w.iter().all(|r| r.abs() <= target_inf) {
+                    return true;
+                }
+                cycle_target = 0.1 * cycle_target.min(beta);
             }
             if done >= self.settings.max_iterations || !beta.is_finite() {
                 return false;
@@ -900,7 +956,7 @@ impl Gmres {
             self.g[0] = beta;
             let mut k = 0;
             let mut estimate = beta;
-            while k < m && done < self.settings.max_iterations && estimate > target {
+            while k < m && done < self.settings.max_iterations && estimate > cycle_target {
                 // w = A M⁻¹ v_k.
                 self.z.copy_from_slice(&self.basis[k * n..(k + 1) * n]);
                 self.ilu.apply(&mut self.z, transpose);
@@ -1025,7 +1081,7 @@ impl CsrMirror {
                 let i = row_idx[s];
                 let k = next[i];
                 next[i] += 1;
-                debug_assert!(u32::try_from(j).is_ok());
+                // n < 2³², checked by `Factorization::new`.
                 col_idx[k] = j as u32;
                 slot[k] = s;
                 if i == j {
@@ -1358,6 +1414,84 @@ mod tests {
         }
     }
 
+    /// M⁻¹ b and M⁻ᵀ b solve J x = b and Jᵀ x = b: the ILU(0) is an exact factorization.
+    fn assert_ilu_solves_exactly(ilu: &mut Ilu0, jac: &SparseJacobian, b: &[f64]) {
+        let n = b.len();
+        for transpose in [false, true] {
+            let mut x = b.to_vec();
+            ilu.apply(&mut x, transpose);
+            let mut out = vec![0.0; n];
+            if transpose {
+                jac.mul_transpose(&x, &mut out);
+            } else {
+                jac.mul(&x, &mut out);
+            }
+            for i in 0..n {
+                approx::assert_abs_diff_eq!(out[i], b[i], epsilon = 1e-12);
+            }
+        }
+    }
+
+    /// Rows of a diagonally dominant matrix shuffled, so that every stored diagonal is zero:
+    /// the matching must undo the shuffle, after which ILU(0) of the arrow pattern is exact, and
+    /// both M⁻¹ and M⁻ᵀ (with the permutation on the right sides) solve the system.
+    #[test]
+    fn ilu0_undoes_a_row_permutation() {
+        let n = 7;
+        // Row i of the matrix is row shuffle[i] of an arrow matrix pointing down-right.
+        let shuffle = [3, 0, 6, 1, 5, 2, 4];
+        let (mut rows, mut cols, mut vals) = (Vec::new(), Vec::new(), Vec::new());
+        for (i, &a) in shuffle.iter().enumerate() {
+            let mut entry = |c: usize, v: f64| {
+                rows.push(i);
+                cols.push(c);
+                vals.push(v);
+            };
+            entry(a, 10.0 + a as f64);
+            if a + 1 < n {
+                entry(n - 1, 0.5 + 0.1 * a as f64);
+            } else {
+                for c in 0..n - 1 {
+                    entry(c, -0.3 - 0.05 * c as f64);
+                }
+            }
+        }
+        let pattern = Pattern::from_triplets(n, rows, cols).unwrap();
+        let mut jac = SparseJacobian::new(&pattern);
+        jac.triplet_values.copy_from_slice(&vals);
+        jac.assemble();
+        let mut ilu = Ilu0::new(&jac);
+        ilu.factor(&jac.values);
+        assert_ne!(
+            ilu.row_perm,
+            (0..n).collect::<Vec<_>>(),
+            "the matching permutes"
+        );
+        let b: Vec<f64> = (0..n).map(|i| 1.0 + i as f64).collect();
+        assert_ilu_solves_exactly(&mut ilu, &jac, &b);
+    }
+
+    /// A solve before any successful factorization, or after a failed one, answers NaN (the
+    /// caller rejects the direction) instead of using a stale or missing matrix.
+    #[test]
+    fn gmres_without_a_factored_matrix_answers_nan() {
+        let mut jac = tridiagonal(5);
+        let mut f =
+            Factorization::new(Kind::Iterative, &jac, 1e-13, KrylovSettings::default()).unwrap();
+        let mut x = vec![1.0; 5];
+        f.solve(&mut x);
+        assert!(x.iter().all(|v| v.is_nan()));
+        f.factor(&jac, 0.0).unwrap();
+        let mut x = vec![1.0; 5];
+        f.solve(&mut x);
+        assert!(x.iter().all(|v| v.is_finite()));
+        jac.values[0] = f64::INFINITY;
+        assert_eq!(f.factor(&jac, 0.0), Err(Singular));
+        let mut x = vec![1.0; 5];
+        f.solve_transpose(&mut x);
+        assert!(x.iter().all(|v| v.is_nan()));
+    }
+
     #[test]
     fn ilu0_is_exact_when_the_pattern_admits_no_fill() {
         // Arrow matrix pointing down-right: LU has no fill, so ILU(0) = LU.
@@ -1380,18 +1514,6 @@ mod tests {
         let mut ilu = Ilu0::new(&jac);
         ilu.factor(&jac.values);
         let b: Vec<f64> = (0..n).map(|i| i as f64 - 2.0).collect();
-        for transpose in [false, true] {
-            let mut x = b.clone();
-            ilu.apply(&mut x, transpose);
-            let mut out = vec![0.0; n];
-            if transpose {
-                jac.mul_transpose(&x, &mut out);
-            } else {
-                jac.mul(&x, &mut out);
-            }
-            for i in 0..n {
-                approx::assert_abs_diff_eq!(out[i], b[i], epsilon = 1e-12);
-            }
-        }
+        assert_ilu_solves_exactly(&mut ilu, &jac, &b);
     }
 }

@@ -44,12 +44,16 @@ pub struct Options {
     /// [`LinearSolver::Iterative`]: Krylov vectors kept before GMRES restarts (default 100; the
     /// basis takes (restart + 1)·n numbers, allocated once per solve). On the Jacobians of
     /// `examples/scale.rs` GMRES needs ~80 iterations per system and stagnates with a restart
-    /// of 50.
+    /// of 50. At most [`MAX_KRYLOV_RESTART`].
     pub krylov_restart: usize,
     /// [`LinearSolver::Iterative`]: GMRES iterations per linear system, over all restarts,
     /// before the system is solved by the sparse LU instead (default 500).
     pub krylov_max_iterations: usize,
 }
+
+/// Largest [`Options::krylov_restart`]: 10,001 vectors of length n are already 3 GiB at
+/// GTAP's size.
+pub const MAX_KRYLOV_RESTART: usize = 10_000;
 
 impl Default for Options {
     fn default() -> Self {
@@ -128,6 +132,13 @@ impl Options {
                 option: "krylov_tolerance",
                 value: self.krylov_tolerance,
                 reason: "must lie in (0, 1)",
+            });
+        }
+        if self.krylov_restart > MAX_KRYLOV_RESTART {
+            return Err(SolveError::InvalidOption {
+                option: "krylov_restart",
+                value: self.krylov_restart as f64,
+                reason: "must be at most 10,000 (the basis takes restart + 1 vectors of length n)",
             });
         }
         for (option, value) in [

@@ -40,7 +40,8 @@ pub enum LinearSolver {
     /// residual [`crate::Options::krylov_tolerance`]; a system GMRES does not solve within
     /// [`crate::Options::krylov_max_iterations`] is solved by the sparse LU instead (counted in
     /// [`Diagnostics::krylov_fallbacks`]). The preconditioner is kept across Newton systems
-    /// while GMRES converges quickly with it. Memory stays linear in the Jacobian's entries.
+    /// while GMRES converges quickly with it, and refreshed before the LU is tried. Its memory is
+    /// linear in the Jacobian's entries as long as no system falls back to the LU.
     Iterative,
 }
 
@@ -68,7 +69,10 @@ impl LinearSolver {
         let density = stored as f64 / (n as f64 * n as f64);
         if n <= options.dense_max_dim || density > 0.3 {
             Self::Dense
-        } else if n >= options.iterative_min_dim && density <= Self::ITERATIVE_MAX_DENSITY {
+        } else if n >= options.iterative_min_dim
+            && density <= Self::ITERATIVE_MAX_DENSITY
+            && u32::try_from(n).is_ok()
+        {
             Self::Iterative
         } else {
             Self::Sparse
@@ -131,7 +135,9 @@ pub struct Diagnostics {
     pub residual_evaluations: usize,
     /// Jacobian evaluations.
     pub jacobian_evaluations: usize,
-    /// Matrix factorizations.
+    /// Matrix factorizations requested (with [`LinearSolver::Iterative`], matrices handed to
+    /// the iterative solver; [`Diagnostics::krylov_preconditioners`] counts its ILU(0)
+    /// factorizations).
     pub factorizations: usize,
     /// Steps where the Jacobian was (near) singular and was regularized.
     pub regularized_steps: usize,

@@ -90,6 +90,11 @@ impl WorldSize {
     /// The memory a model of this size needs, from closed forms of its leaves and Jacobian
     /// triplets (S6), computed before anything is allocated.
     pub fn estimate(&self) -> MemoryEstimate {
+        self.estimate_for(cge_solver::LinearSolver::Auto)
+    }
+
+    /// [`WorldSize::estimate`] for a solve with `linear_solver`.
+    pub fn estimate_for(&self, linear_solver: cge_solver::LinearSolver) -> MemoryEstimate {
         let (r, s, f) = (
             self.regions as u64,
             self.sectors as u64,
@@ -123,7 +128,8 @@ impl WorldSize {
         let model_bytes = memory::model_bytes(elems, leaves) + leaves * 160;
         // Every sector of every region is linked to every other through trade and
         // input–output flows: the LU factors hold a dense block of about 3 R S unknowns.
-        MemoryEstimate::new(unknowns, triplets, model_bytes).with_dense_core(3 * r * s)
+        MemoryEstimate::for_solver(unknowns, triplets, model_bytes, linear_solver)
+            .with_dense_core(3 * r * s)
     }
 }
 
