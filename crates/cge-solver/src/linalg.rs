@@ -1269,27 +1269,24 @@ mod tests {
     /// Solves and transpose-solves with `f`, checking both residuals.
     fn check_solves(f: &mut Factorization, jac: &SparseJacobian, b: &[f64], tol: f64) -> Vec<f64> {
         let n = b.len();
-        let b_norm = b.iter().map(|v| v * v).sum::<f64>().sqrt();
+        let distance = |out: &[f64]| {
+            out.iter()
+                .zip(b)
+                .map(|(a, c)| (a - c).powi(2))
+                .sum::<f64>()
+                .sqrt()
+        };
+        let b_norm = norm2(b);
         let mut out = vec![0.0; n];
         let mut x = b.to_vec();
         f.solve(&mut x);
         jac.mul(&x, &mut out);
-        let r: f64 = out
-            .iter()
-            .zip(b)
-            .map(|(a, c)| (a - c).powi(2))
-            .sum::<f64>()
-            .sqrt();
+        let r = distance(&out);
         assert!(r <= tol * b_norm, "residual {r:e}");
         let mut y = b.to_vec();
         f.solve_transpose(&mut y);
         jac.mul_transpose(&y, &mut out);
-        let r: f64 = out
-            .iter()
-            .zip(b)
-            .map(|(a, c)| (a - c).powi(2))
-            .sum::<f64>()
-            .sqrt();
+        let r = distance(&out);
         assert!(r <= tol * b_norm, "transposed residual {r:e}");
         x
     }
