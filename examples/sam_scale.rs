@@ -20,7 +20,7 @@ use cge_solver::{LinearSolver, Solver};
 
 fn main() -> Result<()> {
     let (mut sectors, mut inputs, mut seed, mut threads) = (100usize, None, 2025u64, None);
-    let mut linear_solver: Option<LinearSolver> = None;
+    let mut linear_solver = LinearSolver::Auto;
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
         let mut value = || it.next().with_context(|| format!("{flag} needs a value"));
@@ -29,7 +29,7 @@ fn main() -> Result<()> {
             "--inputs" => inputs = Some(value()?.parse::<usize>()?),
             "--seed" => seed = value()?.parse()?,
             "--threads" => threads = Some(value()?.parse::<usize>()?),
-            "--linear-solver" => linear_solver = Some(value()?.parse()?),
+            "--linear-solver" => linear_solver = value()?.parse()?,
             other => {
                 bail!(
                     "unknown option `{other}`; expected --sectors, --inputs, --seed, --threads or \
@@ -55,16 +55,14 @@ fn main() -> Result<()> {
     let generated = started.elapsed();
     let standard = StandardModel::calibrate(&sam, &labels)?;
     let mut model = standard.build()?;
-    let estimate = model.memory_estimate_for(linear_solver.unwrap_or_default());
+    let estimate = model.memory_estimate_for(linear_solver);
     estimate.check(&standard.name, memory::default_limit())?;
     model.check_benchmark()?;
     let built = started.elapsed();
     let abolished = standard.scale_tariffs(&mut model, 0.0)?;
 
     let mut options = model.solver_options();
-    if let Some(linear_solver) = linear_solver {
-        options.linear_solver = linear_solver;
-    }
+    options.linear_solver = linear_solver;
     let solver = Solver::new(options)?;
     let mut x0 = model.benchmark_point();
     x0[model.numeraire_index()] = model.numeraire_value();

@@ -22,7 +22,7 @@ struct Args {
     seed: u64,
     threads: Option<usize>,
     limit: u64,
-    linear_solver: Option<LinearSolver>,
+    linear_solver: LinearSolver,
 }
 
 fn parse() -> Result<Args> {
@@ -31,7 +31,7 @@ fn parse() -> Result<Args> {
         seed: 2025,
         threads: None,
         limit: memory::default_limit(),
-        linear_solver: None,
+        linear_solver: LinearSolver::Auto,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -48,7 +48,7 @@ fn parse() -> Result<Args> {
                 args.limit = (value("--memory-limit")?.parse::<f64>()? * (1u64 << 30) as f64) as u64
             }
             "--migrants" => args.size.migrants = true,
-            "--linear-solver" => args.linear_solver = Some(value("--linear-solver")?.parse()?),
+            "--linear-solver" => args.linear_solver = value("--linear-solver")?.parse()?,
             other => bail!(
                 "unknown option `{other}`; expected --regions, --sectors, --factors, --seed, \
                  --migrants, --threads, --memory-limit or --linear-solver"
@@ -75,7 +75,8 @@ fn main() -> Result<()> {
         args.seed,
         rayon::current_num_threads()
     );
-    let estimate = size.estimate_for(args.linear_solver.unwrap_or_default());
+    let linear_solver = args.linear_solver;
+    let estimate = size.estimate_for(linear_solver);
     println!(
         "estimate: {} unknowns, {} Jacobian triplets, {:.2} GiB (limit {:.2} GiB)",
         estimate.unknowns,
@@ -85,16 +86,7 @@ fn main() -> Result<()> {
     );
 
     let started = Instant::now();
-    // The estimate of the linear solver in use decides (the generator's own check assumes the
-    // default choice).
-    estimate.check(
-        &format!(
-            "a synthetic world of {} regions x {} sectors x {} factors",
-            size.regions, size.sectors, size.factors
-        ),
-        args.limit,
-    )?;
-    let world = SyntheticWorld::generate_with_limit(size, args.seed, u64::MAX)?;
+    let world = SyntheticWorld::generate_for(size, args.seed, args.limit, linear_solver)?;
     let generated = started.elapsed();
     let mut model = world.build()?;
     let built = started.elapsed();
@@ -114,9 +106,7 @@ fn main() -> Result<()> {
     );
     println!("shock:               {cut} tariffs halved");
     let mut options = model.solver_options();
-    if let Some(linear_solver) = args.linear_solver {
-        options.linear_solver = linear_solver;
-    }
+    options.linear_solver = linear_solver;
     let solver = Solver::new(options)?;
     let mut x0 = model.benchmark_point();
     x0[model.numeraire_index()] = model.numeraire_value();

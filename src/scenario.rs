@@ -759,42 +759,43 @@ pub const METHODS: [(&str, Method); 5] = [
     ("semismooth", Method::Semismooth),
 ];
 
-fn solver(raw: &SolverRaw, file: &str, text: &str) -> Result<SolverSettings, Error> {
-    let mut s = SolverSettings::default();
-    if let Some(m) = &raw.method {
-        let name = m.get_ref().as_str();
-        s.options.method = METHODS
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map(|(_, m)| *m)
-            .ok_or_else(|| {
-                let names: Vec<&str> = METHODS.iter().map(|(n, _)| *n).collect();
-                Error::at(
-                    file,
-                    text,
-                    m.span(),
-                    format!(
-                        "unknown solver method `{name}`{}; expected one of {}",
-                        did_you_mean(&closest(name, names.iter().copied())),
-                        names.join(", ")
-                    ),
-                )
-            })?;
-    }
-    if let Some(l) = &raw.linear_solver {
-        let name = l.get_ref().as_str();
-        s.options.linear_solver = name.parse().map_err(|_| {
+/// The choice named by `name` in `choices` (name, value), or an error at its position that
+/// names the closest choice and lists them all.
+fn choose<T: Copy>(
+    choices: &[(&'static str, T)],
+    what: &str,
+    name: &Spanned<String>,
+    file: &str,
+    text: &str,
+) -> Result<T, Error> {
+    let found = name.get_ref().as_str();
+    choices
+        .iter()
+        .find(|(n, _)| *n == found)
+        .map(|(_, value)| *value)
+        .ok_or_else(|| {
+            let names: Vec<&str> = choices.iter().map(|(n, _)| *n).collect();
             Error::at(
                 file,
                 text,
-                l.span(),
+                name.span(),
                 format!(
-                    "unknown linear solver `{name}`{}; expected one of {}",
-                    did_you_mean(&closest(name, LinearSolver::NAMES.iter().copied())),
-                    LinearSolver::NAMES.join(", ")
+                    "unknown {what} `{found}`{}; expected one of {}",
+                    did_you_mean(&closest(found, names.iter().copied())),
+                    names.join(", ")
                 ),
             )
-        })?;
+        })
+}
+
+fn solver(raw: &SolverRaw, file: &str, text: &str) -> Result<SolverSettings, Error> {
+    let mut s = SolverSettings::default();
+    if let Some(m) = &raw.method {
+        s.options.method = choose(&METHODS, "solver method", m, file, text)?;
+    }
+    if let Some(l) = &raw.linear_solver {
+        let choices = LinearSolver::ALL.map(|(kind, name)| (name, kind));
+        s.options.linear_solver = choose(&choices, "linear solver", l, file, text)?;
     }
     if let Some(t) = &raw.tolerance {
         if !(t.get_ref().is_finite() && *t.get_ref() > 0.0) {

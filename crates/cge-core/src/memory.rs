@@ -3,8 +3,8 @@
 //!
 //! The estimate counts what a solve allocates: the model's arrays, the Jacobian pattern and
 //! values in the problem's triplet form and in the solver's compressed-column form, and the LU
-//! factors or the iterative solver's preconditioner, for the linear solver a default solve
-//! picks. The triplet counts are exact ([`crate::Model::jacobian_len`], or closed forms in the
+//! factors or the iterative solver's preconditioner, for the most memory-hungry linear solver
+//! a default solve can pick ([`MemoryEstimate::linear_solver`]). The triplet counts are exact ([`crate::Model::jacobian_len`], or closed forms in the
 //! model families); the LU fill is an upper estimate ([`LU_FILL_FACTOR`] nonzeros of the factors
 //! per Jacobian nonzero, measured on the synthetic families of this crate, see
 //! `docs/performance.md`).
@@ -90,20 +90,22 @@ impl MemoryEstimate {
             _ => (LU_FILL_FACTOR * most as f64) as u64 * BYTES_PER_FACTOR_ENTRY,
         };
         let n = unknowns as usize;
-        // `resolve` is monotone in the density: the choices at the two ends and the sparse LU
-        // (between any two thresholds) are the candidates.
-        let candidates = [
+        let (sparsest, fullest) = (
             linear_solver.resolve(n, fewest as usize, &options),
             linear_solver.resolve(n, most as usize, &options),
-        ];
-        let mut chosen = candidates[1];
-        if candidates[0] != candidates[1] {
-            for kind in [candidates[0], LinearSolver::Sparse] {
-                if factor_bytes(kind) > factor_bytes(chosen) {
-                    chosen = kind;
-                }
-            }
-        }
+        );
+        // `resolve` is monotone in the density: when the two ends differ, the sparse LU (the
+        // choice between the thresholds) is possible too.
+        let candidates: &[LinearSolver] = if sparsest == fullest {
+            &[fullest]
+        } else {
+            &[fullest, sparsest, LinearSolver::Sparse]
+        };
+        let chosen = candidates
+            .iter()
+            .copied()
+            .max_by_key(|&kind| factor_bytes(kind))
+            .unwrap_or(fullest);
         Self {
             unknowns,
             triplets,

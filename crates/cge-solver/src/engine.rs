@@ -313,10 +313,11 @@ impl<'a, P: Problem + ?Sized> Engine<'a, P> {
             .map(Factorization::kind)
             .unwrap_or(self.kind)
         {
-            Kind::Dense => "dense",
-            Kind::Sparse => "sparse",
-            Kind::Iterative => "iterative",
+            Kind::Dense => LinearSolver::Dense,
+            Kind::Sparse => LinearSolver::Sparse,
+            Kind::Iterative => LinearSolver::Iterative,
         }
+        .name()
     }
 
     /// Diagnostics of the solve so far.

@@ -183,38 +183,45 @@ mod tests {
             o.validate().unwrap_err().to_string(),
             "option `tolerance` = -1 is invalid: must be finite and > 0"
         );
-        let o = Options {
-            armijo: 0.7,
-            ..Options::default()
-        };
-        assert!(matches!(
-            o.validate(),
-            Err(SolveError::InvalidOption {
-                option: "armijo",
-                ..
-            })
-        ));
-        let o = Options {
-            max_iterations: 0,
-            ..Options::default()
-        };
-        assert!(o.validate().is_err());
-        let o = Options {
-            krylov_tolerance: 1.0,
-            ..Options::default()
-        };
-        assert!(matches!(
-            o.validate(),
-            Err(SolveError::InvalidOption {
-                option: "krylov_tolerance",
-                ..
-            })
-        ));
-        let o = Options {
-            krylov_restart: 0,
-            ..Options::default()
-        };
-        assert!(o.validate().is_err());
+        let d = Options::default;
+        let rejected = [
+            ("armijo", Options { armijo: 0.7, ..d() }),
+            (
+                "max_iterations",
+                Options {
+                    max_iterations: 0,
+                    ..d()
+                },
+            ),
+            (
+                "krylov_tolerance",
+                Options {
+                    krylov_tolerance: 1.0,
+                    ..d()
+                },
+            ),
+            (
+                "krylov_restart",
+                Options {
+                    krylov_restart: 0,
+                    ..d()
+                },
+            ),
+            (
+                "krylov_restart",
+                Options {
+                    krylov_restart: MAX_KRYLOV_RESTART + 1,
+                    ..d()
+                },
+            ),
+        ];
+        for (name, o) in rejected {
+            assert!(
+                matches!(o.validate(), Err(SolveError::InvalidOption { option, .. }) if option == name),
+                "{name}: {:?}",
+                o.validate()
+            );
+        }
     }
 
     #[test]

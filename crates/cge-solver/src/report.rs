@@ -46,8 +46,30 @@ pub enum LinearSolver {
 }
 
 impl LinearSolver {
+    /// Every choice with the name [`LinearSolver::from_str`](std::str::FromStr) accepts for it
+    /// and [`Diagnostics::linear_solver`] reports.
+    pub const ALL: [(Self, &'static str); 4] = [
+        (Self::Auto, "auto"),
+        (Self::Dense, "dense"),
+        (Self::Sparse, "sparse"),
+        (Self::Iterative, "iterative"),
+    ];
+
     /// The names [`LinearSolver::from_str`](std::str::FromStr) accepts, in order.
-    pub const NAMES: [&'static str; 4] = ["auto", "dense", "sparse", "iterative"];
+    pub const NAMES: [&'static str; 4] = [
+        Self::ALL[0].1,
+        Self::ALL[1].1,
+        Self::ALL[2].1,
+        Self::ALL[3].1,
+    ];
+
+    /// This choice's name, as [`LinearSolver::from_str`](std::str::FromStr) reads it.
+    pub fn name(self) -> &'static str {
+        Self::ALL
+            .iter()
+            .find(|(kind, _)| *kind == self)
+            .map_or("auto", |(_, name)| name)
+    }
 
     /// Patterns at most this full (stored entries / n²) and with at least
     /// [`crate::Options::iterative_min_dim`] unknowns go to the iterative solver under `Auto`:
@@ -85,15 +107,13 @@ impl std::str::FromStr for LinearSolver {
 
     /// `auto`, `dense`, `sparse` or `iterative`, as on a command line.
     fn from_str(name: &str) -> Result<Self, SolveError> {
-        match name {
-            "auto" => Ok(Self::Auto),
-            "dense" => Ok(Self::Dense),
-            "sparse" => Ok(Self::Sparse),
-            "iterative" => Ok(Self::Iterative),
-            other => Err(SolveError::UnknownLinearSolver {
-                found: other.to_string(),
-            }),
-        }
+        Self::ALL
+            .iter()
+            .find(|(_, n)| *n == name)
+            .map(|(kind, _)| *kind)
+            .ok_or_else(|| SolveError::UnknownLinearSolver {
+                found: name.to_string(),
+            })
     }
 }
 

@@ -21,6 +21,7 @@
     reason = "the balancing (S5) indexes several parallel arrays by region, sector and origin"
 )]
 
+use cge_solver::LinearSolver;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{CoreError, Imbalance};
@@ -90,11 +91,11 @@ impl WorldSize {
     /// The memory a model of this size needs, from closed forms of its leaves and Jacobian
     /// triplets (S6), computed before anything is allocated.
     pub fn estimate(&self) -> MemoryEstimate {
-        self.estimate_for(cge_solver::LinearSolver::Auto)
+        self.estimate_for(LinearSolver::Auto)
     }
 
     /// [`WorldSize::estimate`] for a solve with `linear_solver`.
-    pub fn estimate_for(&self, linear_solver: cge_solver::LinearSolver) -> MemoryEstimate {
+    pub fn estimate_for(&self, linear_solver: LinearSolver) -> MemoryEstimate {
         let (r, s, f) = (
             self.regions as u64,
             self.sectors as u64,
@@ -240,9 +241,23 @@ impl SyntheticWorld {
     /// # Errors
     /// As [`SyntheticWorld::generate`].
     pub fn generate_with_limit(size: WorldSize, seed: u64, limit: u64) -> Result<Self, CoreError> {
+        Self::generate_for(size, seed, limit, LinearSolver::Auto)
+    }
+
+    /// As [`SyntheticWorld::generate_with_limit`] for solves with `linear_solver`, whose memory
+    /// the limit is checked against ([`WorldSize::estimate_for`]).
+    ///
+    /// # Errors
+    /// As [`SyntheticWorld::generate`].
+    pub fn generate_for(
+        size: WorldSize,
+        seed: u64,
+        limit: u64,
+        linear_solver: LinearSolver,
+    ) -> Result<Self, CoreError> {
         size.check()?;
         let (nr, ns, nf) = (size.regions, size.sectors, size.factors);
-        size.estimate().check(
+        size.estimate_for(linear_solver).check(
             &format!("a synthetic world of {nr} regions x {ns} sectors x {nf} factors"),
             limit,
         )?;
