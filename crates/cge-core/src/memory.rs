@@ -95,7 +95,7 @@ impl MemoryEstimate {
             linear_solver.resolve(n, most as usize, &options),
         );
         // `resolve` is monotone in the density: when the two ends differ, the sparse LU (the
-        // choice between the thresholds) is possible too.
+        // choice between the thresholds, and the iterative solver's fallback) is possible too.
         let candidates: &[LinearSolver] = if sparsest == fullest {
             &[fullest]
         } else {

@@ -210,7 +210,8 @@ impl<'a, P: Problem + ?Sized> Engine<'a, P> {
 
     fn factorization(&mut self) -> Option<&mut Factorization> {
         if self.factor.is_none() {
-            let (pivot, krylov) = (self.opts.singular_pivot, self.opts.krylov());
+            let density = self.jac.nnz() as f64 / (self.n as f64 * self.n as f64);
+            let (pivot, krylov) = (self.opts.singular_pivot, self.opts.krylov(density));
             let built = Factorization::new(self.kind, &self.jac, pivot, krylov)
                 .or_else(|_| Factorization::new(Kind::Dense, &self.jac, pivot, krylov));
             self.factor = built.ok();

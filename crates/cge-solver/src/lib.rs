@@ -48,9 +48,10 @@
 //!
 //! The Jacobian is stored in compressed sparse columns. Below [`Options::dense_max_dim`]
 //! unknowns (or for a nearly full pattern) Newton steps use faer's dense LU with partial
-//! pivoting; for large sparse patterns (from [`Options::iterative_min_dim`] unknowns, at most
-//! [`LinearSolver::ITERATIVE_MAX_DENSITY`] full) restarted GMRES with an ILU(0) preconditioner,
-//! kept across Newton systems while it works, and with the sparse LU as a fallback; in between
+//! pivoting; for large sparse patterns (from [`Options::iterative_min_dim`] unknowns) restarted
+//! GMRES with an ILU(0) preconditioner (leaving out weak couplings on patterns fuller than
+//! [`LinearSolver::ILU_DROP_MIN_DENSITY`]), kept across Newton systems while it works, and
+//! with the sparse LU as a fallback; in between
 //! faer's sparse LU with a COLAMD fill-reducing ordering whose symbolic analysis is done once
 //! per solve and reused at every iteration ([`LinearSolver::resolve`] states the rule). A
 //! numerically singular Jacobian is regularized (J + μI with growing μ) and, failing that,

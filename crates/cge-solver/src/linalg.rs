@@ -37,39 +37,46 @@ impl SparseJacobian {
     /// Builds the CSC structure of `pattern` plus the diagonal.
     pub fn new(pattern: &Pattern) -> Self {
         let n = pattern.dim();
-        // Collect (col, row) pairs including the diagonal, sort, deduplicate.
-        let mut entries: Vec<(usize, usize)> = pattern
-            .cols()
-            .iter()
-            .zip(pattern.rows())
-            .map(|(&c, &r)| (c, r))
-            .chain((0..n).map(|i| (i, i)))
-            .collect();
-        entries.sort_unstable();
-        entries.dedup();
-        let mut col_ptr = vec![0; n + 1];
-        let mut row_idx = Vec::with_capacity(entries.len());
-        for &(c, r) in &entries {
-            col_ptr[c + 1] += 1;
-            row_idx.push(r);
+        // (row, triplet) pairs bucketed by column, a counting sort: the triplets are many and
+        // the columns short. The diagonal's pairs carry `usize::MAX`.
+        let mut starts = vec![0; n + 1];
+        for &c in pattern.cols() {
+            starts[c + 1] += 1;
         }
         for j in 0..n {
-            col_ptr[j + 1] += col_ptr[j];
+            starts[j + 1] += starts[j] + 1;
         }
-        let slot = |r: usize, c: usize| -> usize {
-            let col = &row_idx[col_ptr[c]..col_ptr[c + 1]];
-            col_ptr[c]
-                + col
-                    .binary_search(&r)
-                    .expect("entry present by construction")
-        };
-        let slot_of_triplet = pattern
-            .rows()
-            .iter()
-            .zip(pattern.cols())
-            .map(|(&r, &c)| slot(r, c))
-            .collect();
-        let diag_slot = (0..n).map(|i| slot(i, i)).collect();
+        let mut next = starts[..n].to_vec();
+        let mut bucket = vec![(0, 0); starts[n]];
+        let triplets =
+            (pattern.cols().iter().zip(pattern.rows()).enumerate()).map(|(k, (&c, &r))| (k, c, r));
+        let diagonal = (0..n).map(|i| (usize::MAX, i, i));
+        for (k, c, r) in triplets.chain(diagonal) {
+            bucket[next[c]] = (r, k);
+            next[c] += 1;
+        }
+        // Each column sorted by row; a triplet's slot is its row's place after merging.
+        let mut col_ptr = vec![0; n + 1];
+        let mut row_idx = Vec::with_capacity(bucket.len());
+        let mut slot_of_triplet = vec![0; pattern.len()];
+        let mut diag_slot = vec![0; n];
+        for j in 0..n {
+            let column = &mut bucket[starts[j]..starts[j + 1]];
+            column.sort_unstable();
+            let first = row_idx.len();
+            for &(r, k) in column.iter() {
+                if row_idx.len() == first || row_idx.last() != Some(&r) {
+                    row_idx.push(r);
+                }
+                let slot = row_idx.len() - 1;
+                if k == usize::MAX {
+                    diag_slot[j] = slot;
+                } else {
+                    slot_of_triplet[k] = slot;
+                }
+            }
+            col_ptr[j + 1] = row_idx.len();
+        }
         let nnz = row_idx.len();
         Self {
             n,
@@ -461,10 +468,13 @@ pub(crate) struct Ilu0 {
     col_matched: Vec<bool>,
     /// Scratch for permuting a vector.
     scratch: Vec<f64>,
+    /// Entries under this fraction of their column's largest (at the first factorization) are
+    /// not in the pattern of P·A.
+    drop_tolerance: f64,
 }
 
 impl Ilu0 {
-    fn new(jac: &SparseJacobian) -> Self {
+    fn new(jac: &SparseJacobian, drop_tolerance: f64) -> Self {
         let (n, nnz) = (jac.dim(), jac.nnz());
         let longest = (0..n)
             .map(|j| jac.col_ptr[j + 1] - jac.col_ptr[j])
@@ -489,6 +499,7 @@ impl Ilu0 {
             col_max: vec![0.0; n],
             col_matched: vec![false; n],
             scratch: vec![0.0; n],
+            drop_tolerance,
         }
     }
 
@@ -497,7 +508,7 @@ impl Ilu0 {
     /// the Jacobian's stored diagonal often holds zeros (an equation is not "its" variable's),
     /// where ILU(0) without pivoting breaks down. Then the structure of P·A.
     fn permute(&mut self, values: &[f64]) {
-        let n = self.n;
+        let (n, drop) = (self.n, self.drop_tolerance);
         let (cp, ri) = (&self.a_col_ptr, &self.a_row_idx);
         let (col_of, col_max, col_matched) =
             (&mut self.col_of, &mut self.col_max, &mut self.col_matched);
@@ -517,16 +528,31 @@ impl Ilu0 {
                 0.0
             }
         };
-        self.order.clear();
-        self.order.extend(0..ri.len());
-        self.order
-            .sort_unstable_by(|&a, &b| rel(b).total_cmp(&rel(a)).then(a.cmp(&b)));
+        // Entries the preconditioner keeps are matched first; the rest only for rows that
+        // they leave unmatched. Sorting only the kept entries matters for dense patterns.
         self.row_perm.fill(usize::MAX);
-        for &s in &self.order {
-            let (i, j) = (ri[s], col_of[s]);
-            if values[s] != 0.0 && self.row_perm[i] == usize::MAX && !col_matched[j] {
-                self.row_perm[i] = j;
-                col_matched[j] = true;
+        let mut unmatched = n;
+        for keep in [true, false] {
+            if unmatched == 0 {
+                break;
+            }
+            self.order.clear();
+            let row_perm = &self.row_perm;
+            self.order.extend((0..ri.len()).filter(|&s| {
+                values[s] != 0.0
+                    && (rel(s) >= drop) == keep
+                    && row_perm[ri[s]] == usize::MAX
+                    && !col_matched[col_of[s]]
+            }));
+            self.order
+                .sort_unstable_by(|&a, &b| rel(b).total_cmp(&rel(a)).then(a.cmp(&b)));
+            for &s in &self.order {
+                let (i, j) = (ri[s], col_of[s]);
+                if self.row_perm[i] == usize::MAX && !col_matched[j] {
+                    self.row_perm[i] = j;
+                    col_matched[j] = true;
+                    unmatched -= 1;
+                }
             }
         }
         let mut free_cols = (0..n).filter(|&j| !col_matched[j]);
@@ -540,7 +566,10 @@ impl Ilu0 {
         for j in 0..n {
             self.column.clear();
             for s in cp[j]..cp[j + 1] {
-                self.column.push((self.row_perm[ri[s]], s));
+                let r = self.row_perm[ri[s]];
+                if r == j || rel(s) >= drop {
+                    self.column.push((r, s));
+                }
             }
             if !self.column.iter().any(|&(r, _)| r == j) {
                 self.column.push((j, usize::MAX));
@@ -677,6 +706,9 @@ pub(crate) struct KrylovSettings {
     pub restart: usize,
     /// Total GMRES iterations per solve before falling back to the sparse LU.
     pub max_iterations: usize,
+    /// Entries under this fraction of their column's largest are left out of the ILU(0)'s
+    /// pattern (see [`Ilu0`]).
+    pub drop_tolerance: f64,
 }
 
 impl Default for KrylovSettings {
@@ -686,6 +718,7 @@ impl Default for KrylovSettings {
             tolerance: 1e-8,
             restart: 100,
             max_iterations: 500,
+            drop_tolerance: 0.0,
         }
     }
 }
@@ -768,7 +801,7 @@ impl Gmres {
             diag_slot: jac.diag_slot.clone(),
             values: vec![0.0; jac.nnz()],
             rows: CsrMirror::new(n, &jac.col_ptr, &jac.row_idx),
-            ilu: Ilu0::new(jac),
+            ilu: Ilu0::new(jac, settings.drop_tolerance),
             basis: vec![0.0; (m + 1) * n],
             hessenberg: vec![0.0; (m + 1) * m],
             cosines: vec![0.0; m],
@@ -1316,6 +1349,7 @@ mod tests {
             tolerance: 1e-10,
             restart: 10,
             max_iterations: 500,
+            drop_tolerance: 0.0,
         };
         let mut f = Factorization::new(Kind::Iterative, &jac, 1e-13, settings).unwrap();
         f.factor(&jac, 0.0).unwrap();
@@ -1334,6 +1368,45 @@ mod tests {
         }
     }
 
+    /// A full matrix like a dense input–output table: a tridiagonal core and weak couplings
+    /// between all unknowns (each under 1 % of its column's largest, 25 % in all).
+    fn weakly_coupled(n: usize) -> SparseJacobian {
+        let pattern = Pattern::dense(n);
+        let mut jac = SparseJacobian::new(&pattern);
+        for (k, (&r, &c)) in pattern.rows().iter().zip(pattern.cols()).enumerate() {
+            let weak = 0.25 * (1.0 + 0.5 * ((r * 7 + c * 3) % 5) as f64 / 4.0) / n as f64;
+            jac.triplet_values[k] = match r.abs_diff(c) {
+                0 => 4.0,
+                1 => -1.0,
+                _ => -weak,
+            };
+        }
+        jac.assemble();
+        jac
+    }
+
+    #[test]
+    fn gmres_with_a_dropped_ilu_solves_a_weakly_coupled_dense_system() {
+        let n = 200;
+        let jac = weakly_coupled(n);
+        let b: Vec<f64> = (0..n).map(|i| 1.0 + (0.3 * i as f64).sin()).collect();
+        let settings = KrylovSettings {
+            drop_tolerance: 1e-2,
+            ..KrylovSettings::default()
+        };
+        let mut f = Factorization::new(Kind::Iterative, &jac, 1e-13, settings).unwrap();
+        f.factor(&jac, 0.0).unwrap();
+        check_solves(&mut f, &jac, &b, 1e-8);
+        let Factorization::Iterative(g) = &f else {
+            panic!("iterative")
+        };
+        // The preconditioner keeps the tridiagonal core only, and GMRES the rest.
+        assert_eq!(g.ilu.row_idx.len(), 3 * n - 2);
+        let stats = f.krylov_stats();
+        assert_eq!(stats.fallbacks, 0);
+        assert!(stats.iterations <= 2 * 20, "{stats:?}");
+    }
+
     #[test]
     fn gmres_falls_back_to_the_sparse_lu() {
         let jac = convection_diffusion(12);
@@ -1343,6 +1416,7 @@ mod tests {
             tolerance: 1e-12,
             restart: 2,
             max_iterations: 2,
+            drop_tolerance: 0.0,
         };
         let mut f = Factorization::new(Kind::Iterative, &jac, 1e-13, settings).unwrap();
         f.factor(&jac, 0.0).unwrap();
@@ -1457,7 +1531,7 @@ mod tests {
         let mut jac = SparseJacobian::new(&pattern);
         jac.triplet_values.copy_from_slice(&vals);
         jac.assemble();
-        let mut ilu = Ilu0::new(&jac);
+        let mut ilu = Ilu0::new(&jac, 0.0);
         ilu.factor(&jac.values);
         assert_ne!(
             ilu.row_perm,
@@ -1508,7 +1582,7 @@ mod tests {
             };
         }
         jac.assemble();
-        let mut ilu = Ilu0::new(&jac);
+        let mut ilu = Ilu0::new(&jac, 0.0);
         ilu.factor(&jac.values);
         let b: Vec<f64> = (0..n).map(|i| i as f64 - 2.0).collect();
         assert_ilu_solves_exactly(&mut ilu, &jac, &b);

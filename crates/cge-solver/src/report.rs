@@ -71,30 +71,34 @@ impl LinearSolver {
             .map_or("auto", |(_, name)| name)
     }
 
-    /// Patterns at most this full (stored entries / n²) and with at least
-    /// [`crate::Options::iterative_min_dim`] unknowns go to the iterative solver under `Auto`:
-    /// on the synthetic worlds (1–3 % full) the sparse LU fills to a dense block of order 3RS
-    /// and GMRES is 3–10× faster from n = 1,720; on the dense standard SAM model (19 % full)
-    /// ILU(0) costs as much as the LU and the LU is faster (`docs/performance.md`).
-    pub const ITERATIVE_MAX_DENSITY: f64 = 0.05;
+    /// Patterns fuller than this (stored entries / n²) get an ILU(0) that leaves out weak
+    /// couplings ([`crate::Options::ilu_drop_tolerance`]); sparser ones keep every entry. On the
+    /// synthetic worlds (1–3 % full) every position helps: dropping entries under 1 % of their
+    /// column's largest takes GMRES from ~80 iterations per system to its limit. On the dense
+    /// standard SAM model (12 % full) the full ILU(0) costs as much as the sparse LU, the
+    /// dropped one next to nothing, and GMRES still needs only ~11 iterations
+    /// (`docs/performance.md`).
+    pub const ILU_DROP_MIN_DENSITY: f64 = 0.05;
+
+    /// Patterns fuller than this go to the dense LU under `Auto`.
+    pub const DENSE_MIN_DENSITY: f64 = 0.3;
 
     /// The solver `Auto` stands for on an n × n Jacobian with `stored` entries (after merging
     /// duplicates, diagonal included): dense LU up to [`crate::Options::dense_max_dim`]
-    /// unknowns or above 30 % fill; the iterative solver from
-    /// [`crate::Options::iterative_min_dim`] unknowns up to [`Self::ITERATIVE_MAX_DENSITY`];
-    /// the sparse LU otherwise. Any other choice is returned as it is. Decided from the
-    /// structure alone, so that runs are reproducible.
+    /// unknowns or above [`Self::DENSE_MIN_DENSITY`] fill; the iterative solver from
+    /// [`crate::Options::iterative_min_dim`] unknowns; the sparse LU in between. Any other
+    /// choice is returned as it is. Decided from the structure alone, so that runs are
+    /// reproducible. From n = 1,000 the sparse LU of these models fills to dense blocks: on the
+    /// synthetic worlds GMRES is 3–10× faster from n = 1,720, on the dense standard SAM model
+    /// (n = 5,132) 4× faster (`docs/performance.md`).
     pub fn resolve(self, n: usize, stored: usize, options: &crate::Options) -> Self {
         if self != Self::Auto {
             return self;
         }
         let density = stored as f64 / (n as f64 * n as f64);
-        if n <= options.dense_max_dim || density > 0.3 {
+        if n <= options.dense_max_dim || density > Self::DENSE_MIN_DENSITY {
             Self::Dense
-        } else if n >= options.iterative_min_dim
-            && density <= Self::ITERATIVE_MAX_DENSITY
-            && u32::try_from(n).is_ok()
-        {
+        } else if n >= options.iterative_min_dim && u32::try_from(n).is_ok() {
             Self::Iterative
         } else {
             Self::Sparse

@@ -524,7 +524,8 @@ impl StandardModel {
             armington_elasticities: vec![2.0; n],
             transformation_elasticities: vec![2.0; n],
         };
-        let mut dense_x: HashMap<(usize, usize), f64> = HashMap::new();
+        // Intermediate cells by paying sector, in the SAM's order (a repeated cell adds up).
+        let mut x_cells: Vec<Vec<(usize, f64)>> = vec![Vec::new(); n];
         for c in &sam.cells {
             if c.value < 0.0 {
                 return Err(CoreError::InvalidNumber {
@@ -540,7 +541,7 @@ impl StandardModel {
             let (fr, _) = (factor_of[c.row], factor_of[c.col]);
             let v = c.value;
             if gr != usize::MAX && gc != usize::MAX {
-                *dense_x.entry((gc, gr)).or_insert(0.0) += v;
+                x_cells[gc].push((gr, v));
             } else if fr != usize::MAX && gc != usize::MAX {
                 m.factor_inputs[fr][gc] += v;
             } else if c.row == idt && gc != usize::MAX {
@@ -569,12 +570,16 @@ impl StandardModel {
             // Other cells (factor income to the household, taxes to the government) are
             // implied by the balance of the accounts.
         }
-        let mut entries: Vec<((usize, usize), f64)> = dense_x.into_iter().collect();
-        entries.sort_by_key(|a| a.0);
-        for ((j, i), v) in entries {
-            if v > 0.0 {
-                m.intermediates[j].push((i, v));
+        for (cells, inputs) in x_cells.iter_mut().zip(&mut m.intermediates) {
+            // Stable: repeated cells add up in the SAM's order.
+            cells.sort_by_key(|&(i, _)| i);
+            for &(i, v) in cells.iter() {
+                match inputs.last_mut() {
+                    Some(last) if last.0 == i => last.1 += v,
+                    _ => inputs.push((i, v)),
+                }
             }
+            inputs.retain(|&(_, v)| v > 0.0);
         }
         m.check()?;
         Ok(m)
@@ -680,6 +685,7 @@ impl StandardModel {
         for agent in [&l.household, &l.government, &l.investment] {
             spec = spec.commodity(utility_good(agent), 1.0);
         }
+        let composites: Vec<String> = l.goods.iter().map(|g| composite_good(g)).collect();
         for (j, g) in l.goods.iter().enumerate() {
             let (_, z0, d0) = self.sector_values(j);
             // SAM3: Cobb–Douglas value added, Leontief intermediates; SAM4: CET into domestic
@@ -703,7 +709,7 @@ impl StandardModel {
                 );
             }
             for &(i, v) in &self.intermediates[j] {
-                s = s.input(composite_good(&l.goods[i]), v);
+                s = s.input(composites[i].clone(), v);
             }
             spec = spec.sector(s);
             // SAM5: the Armington composite of domestic sales and imports, tariffs to GOV.
@@ -732,9 +738,9 @@ impl StandardModel {
             let mut u = SectorSpec::new(format!("U.{agent}"))
                 .demand_at_output_price(true)
                 .elasticity(1.0);
-            for (i, g) in l.goods.iter().enumerate() {
+            for i in 0..l.goods.len() {
                 if demand[i] > 0.0 {
-                    u = u.input(composite_good(g), demand[i]);
+                    u = u.input(composites[i].clone(), demand[i]);
                 }
             }
             spec = spec.sector(u.output(utility_good(agent), total));

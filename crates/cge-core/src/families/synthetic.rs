@@ -111,10 +111,11 @@ impl WorldSize {
         let leaves = r * s * (f + k) + r * s * r + r * s + (2 * r * s + r) + consumers;
         let elems = leaves + r * s * 2 + (2 * r * s + r) + r + consumers;
         // Triplets per leaf (E9, E10, E13, E8, E22): an untaxed flow in a flat group 4, a
-        // tariffed one 8, a factor in a value-added nest 3 + F; outputs 3, demands 2.
+        // tariffed one 8, an intermediate input under the Leontief root 3 (its E8 entry is an
+        // exact zero, not emitted), a factor in a value-added nest 3 + F; outputs 3, demands 2.
         let triplets = r * s * (r - 1) * 8
             + r * s * 4
-            + r * s * k * 4
+            + r * s * k * 3
             + r * s * f * (3 + f)
             + r * s * 4
             + 3 * (2 * r * s + r)

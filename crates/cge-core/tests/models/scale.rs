@@ -338,3 +338,27 @@ fn too_large_models_are_refused_with_the_estimate() {
     assert_eq!(estimate.triplets, model.jacobian_len() as u64);
     estimate.check("kitchen sink", 1 << 30).unwrap();
 }
+
+#[test]
+fn leontief_roots_skip_zero_entries_until_their_elasticity_changes() {
+    let (sam, labels) = Sam::synthetic(12, 0, 3).unwrap();
+    let standard = StandardModel::calibrate(&sam, &labels).unwrap();
+    let mut model = standard.build().unwrap();
+    let leontief = model.jacobian_len();
+    assert_eq!(model.jacobian_pattern().len(), leontief);
+    check_jacobian(&model, &model.benchmark_point()).unwrap();
+    // With substitution between value added and the 12 intermediate inputs, their price
+    // sensitivities are entries again: the layout is rebuilt, and the Jacobian stays right.
+    model.set_elasticity("Z.g1", None, 0.5).unwrap();
+    assert!(model.jacobian_len() > leontief, "{}", model.jacobian_len());
+    assert_eq!(model.jacobian_pattern().len(), model.jacobian_len());
+    let x: Vec<f64> = model
+        .benchmark_point()
+        .iter()
+        .enumerate()
+        .map(|(i, v)| v * (1.0 + 0.01 * (i % 7) as f64))
+        .collect();
+    check_jacobian(&model, &x).unwrap();
+    model.set_elasticity("Z.g1", None, 0.0).unwrap();
+    assert_eq!(model.jacobian_len(), leontief);
+}
