@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::OnceLock;
 
-use cge_solver::{Bounds, EvalError, Options, Pattern, Problem, Solver};
+use cge_solver::{Bounds, EvalError, Options, Pattern, Problem, Solver, StructureCache};
 use rayon::prelude::*;
 
 use crate::error::{suggest, CoreError, Imbalance};
@@ -108,6 +108,8 @@ pub struct Model {
     pub(crate) blocks: Vec<Range<usize>>,
     /// Where each tree's Jacobian triplets start; computed once, on first use.
     pub(crate) layout: OnceLock<Layout>,
+    /// The solver's analysis of the Jacobian pattern, kept across solves.
+    pub(crate) structure: StructureCache,
 }
 
 /// The Jacobian's triplet layout: tree t's triplets are `offsets[t]..offsets[t + 1]`, the
@@ -623,6 +625,7 @@ impl Model {
                 .collect(),
             blocks,
             layout: OnceLock::new(),
+            structure: StructureCache::new(),
         })
     }
 }
@@ -1465,6 +1468,10 @@ impl Problem for Model {
         }
     }
 
+    fn structure_cache(&self) -> Option<&StructureCache> {
+        Some(&self.structure)
+    }
+
     fn bounds(&self) -> Option<Bounds> {
         let n = self.dim();
         let mut b = Bounds::free(n);
@@ -1933,6 +1940,7 @@ impl Model {
         // Leontief roots emit fewer Jacobian entries: a change to or from 0 changes the layout.
         if (self.forest.sigma[e] == 0.0) != (sigma == 0.0) {
             self.layout = OnceLock::new();
+            self.structure.clear();
         }
         self.forest.sigma[e] = sigma;
         Ok(())

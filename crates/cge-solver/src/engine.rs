@@ -1,9 +1,10 @@
 //! What every method shares: checked evaluations, the Jacobian and its factorization, Newton
 //! directions with regularization, counters and diagnostics.
 
+use std::sync::Arc;
 use std::time::Instant;
 
-use crate::linalg::{Factorization, Kind, SparseJacobian};
+use crate::linalg::{Factorization, Kind, SparseJacobian, Structure};
 use crate::options::Options;
 use crate::problem::{Bounds, Problem};
 use crate::report::{Diagnostics, LinearSolver, Method, Solution, SolveError, Termination};
@@ -114,15 +115,19 @@ impl<'a, P: Problem + ?Sized> Engine<'a, P> {
             }
         }
         let bounds = bounds.filter(Bounds::any_finite);
-        let pattern = problem.jacobian_pattern();
-        if pattern.dim() != n {
+        // The pattern's analysis, once per problem when it keeps it.
+        let structure = match problem.structure_cache() {
+            Some(cache) => cache.get_or_analyse(|| problem.jacobian_pattern()),
+            None => Arc::new(Structure::new(&problem.jacobian_pattern())),
+        };
+        if structure.dim() != n {
             return Err(SolveError::PatternMismatch {
                 problem: name,
                 expected: n,
-                found: pattern.dim(),
+                found: structure.dim(),
             });
         }
-        let jac = SparseJacobian::new(&pattern);
+        let jac = SparseJacobian::with_structure(structure);
         let kind = match opts.linear_solver.resolve(n, jac.nnz(), opts) {
             LinearSolver::Dense => Kind::Dense,
             LinearSolver::Iterative => Kind::Iterative,

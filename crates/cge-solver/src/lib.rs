@@ -85,7 +85,7 @@ pub mod test_problems;
 pub use continuation::Homotopy;
 pub use finite_difference::FiniteDifference;
 pub use options::{Options, MAX_KRYLOV_RESTART};
-pub use problem::{Bounds, EvalError, Pattern, PatternError, Problem, Residual};
+pub use problem::{Bounds, EvalError, Pattern, PatternError, Problem, Residual, StructureCache};
 pub use report::{Diagnostics, LinearSolver, Method, Solution, SolveError, Termination};
 
 use engine::Engine;

@@ -7,6 +7,8 @@
 //! iteration loop does not allocate (except the iterative solver's LU fallback, at its first
 //! use).
 
+use std::sync::Arc;
+
 use faer::dyn_stack::{MemBuffer, MemStack, StackReq};
 use faer::linalg::lu::partial_pivoting::{factor as dense_factor, solve as dense_solve};
 use faer::perm::PermRef;
@@ -17,24 +19,31 @@ use faer::{Conj, Mat, MatMut, Par};
 use crate::engine::DIRECTION_ACCURACY;
 use crate::problem::Pattern;
 
-/// The Jacobian stored column by column. The problem's triplets (possibly duplicated) are summed
-/// into their slots; the diagonal is always stored so that a shift μI never changes the
-/// structure.
-#[derive(Debug, Clone)]
-pub(crate) struct SparseJacobian {
+/// The compressed-column structure of a Jacobian pattern plus its diagonal, and where each of
+/// the problem's triplets (possibly duplicated) is summed. It depends on the pattern alone, so
+/// it is built once per pattern and shared (see [`crate::StructureCache`]).
+#[derive(Debug)]
+pub(crate) struct Structure {
     n: usize,
     col_ptr: Vec<usize>,
     row_idx: Vec<usize>,
-    /// Values in CSC order.
-    pub values: Vec<f64>,
-    /// Values in the problem's triplet order, as the problem writes them.
-    pub triplet_values: Vec<f64>,
     slot_of_triplet: Vec<usize>,
     diag_slot: Vec<usize>,
 }
 
-impl SparseJacobian {
-    /// Builds the CSC structure of `pattern` plus the diagonal.
+/// The Jacobian stored column by column. The problem's triplets are summed into their slots;
+/// the diagonal is always stored so that a shift μI never changes the structure.
+#[derive(Debug, Clone)]
+pub(crate) struct SparseJacobian {
+    s: Arc<Structure>,
+    /// Values in CSC order.
+    pub values: Vec<f64>,
+    /// Values in the problem's triplet order, as the problem writes them.
+    pub triplet_values: Vec<f64>,
+}
+
+impl Structure {
+    /// The CSC structure of `pattern` plus the diagonal.
     pub fn new(pattern: &Pattern) -> Self {
         let n = pattern.dim();
         // (row, triplet) pairs bucketed by column, a counting sort: the triplets are many and
@@ -77,13 +86,10 @@ impl SparseJacobian {
             }
             col_ptr[j + 1] = row_idx.len();
         }
-        let nnz = row_idx.len();
         Self {
             n,
             col_ptr,
             row_idx,
-            values: vec![0.0; nnz],
-            triplet_values: vec![0.0; pattern.len()],
             slot_of_triplet,
             diag_slot,
         }
@@ -94,15 +100,42 @@ impl SparseJacobian {
         self.n
     }
 
+    /// Triplets of the pattern it was built from.
+    pub fn triplets(&self) -> usize {
+        self.slot_of_triplet.len()
+    }
+}
+
+impl SparseJacobian {
+    /// A Jacobian of `pattern`'s structure, all zero.
+    #[cfg(test)]
+    pub fn new(pattern: &Pattern) -> Self {
+        Self::with_structure(Arc::new(Structure::new(pattern)))
+    }
+
+    /// A Jacobian of the given structure, all zero.
+    pub fn with_structure(s: Arc<Structure>) -> Self {
+        Self {
+            values: vec![0.0; s.row_idx.len()],
+            triplet_values: vec![0.0; s.triplets()],
+            s,
+        }
+    }
+
+    /// Dimension.
+    pub fn dim(&self) -> usize {
+        self.s.n
+    }
+
     /// Stored entries (after merging duplicates, with the diagonal).
     pub fn nnz(&self) -> usize {
-        self.row_idx.len()
+        self.s.row_idx.len()
     }
 
     /// Sums the triplet values into the CSC values.
     pub fn assemble(&mut self) {
         self.values.fill(0.0);
-        for (&slot, &v) in self.slot_of_triplet.iter().zip(&self.triplet_values) {
+        for (&slot, &v) in self.s.slot_of_triplet.iter().zip(&self.triplet_values) {
             self.values[slot] += v;
         }
     }
@@ -112,8 +145,8 @@ impl SparseJacobian {
         out.fill(0.0);
         for (j, &vj) in v.iter().enumerate() {
             if vj != 0.0 {
-                for k in self.col_ptr[j]..self.col_ptr[j + 1] {
-                    out[self.row_idx[k]] += self.values[k] * vj;
+                for k in self.s.col_ptr[j]..self.s.col_ptr[j + 1] {
+                    out[self.s.row_idx[k]] += self.values[k] * vj;
                 }
             }
         }
@@ -122,8 +155,8 @@ impl SparseJacobian {
     /// out = Jᵀ v.
     pub fn mul_transpose(&self, v: &[f64], out: &mut [f64]) {
         for (j, o) in out.iter_mut().enumerate() {
-            *o = (self.col_ptr[j]..self.col_ptr[j + 1])
-                .map(|k| self.values[k] * v[self.row_idx[k]])
+            *o = (self.s.col_ptr[j]..self.s.col_ptr[j + 1])
+                .map(|k| self.values[k] * v[self.s.row_idx[k]])
                 .sum();
         }
     }
@@ -131,7 +164,7 @@ impl SparseJacobian {
     /// Euclidean norm of each column.
     pub fn column_norms(&self, out: &mut [f64]) {
         for (j, o) in out.iter_mut().enumerate() {
-            *o = (self.col_ptr[j]..self.col_ptr[j + 1])
+            *o = (self.s.col_ptr[j]..self.s.col_ptr[j + 1])
                 .map(|k| self.values[k] * self.values[k])
                 .sum::<f64>()
                 .sqrt();
@@ -141,10 +174,10 @@ impl SparseJacobian {
     /// Scales row i by `row_scale[i]` and adds `diag_add[i]` on the diagonal: J ← diag(a) + diag(b) J,
     /// the generalized Jacobian of a complementarity reformulation.
     pub fn scale_rows_add_diagonal(&mut self, row_scale: &[f64], diag_add: &[f64]) {
-        for (v, &r) in self.values.iter_mut().zip(&self.row_idx) {
+        for (v, &r) in self.values.iter_mut().zip(&self.s.row_idx) {
             *v *= row_scale[r];
         }
-        for (i, &s) in self.diag_slot.iter().enumerate() {
+        for (i, &s) in self.s.diag_slot.iter().enumerate() {
             self.values[s] += diag_add[i];
         }
     }
@@ -152,7 +185,7 @@ impl SparseJacobian {
     /// Largest |entry| of each row.
     pub fn row_max_abs(&self, out: &mut [f64]) {
         out.fill(0.0);
-        for (v, &r) in self.values.iter().zip(&self.row_idx) {
+        for (v, &r) in self.values.iter().zip(&self.s.row_idx) {
             out[r] = out[r].max(v.abs());
         }
     }
@@ -292,8 +325,8 @@ impl DenseLu {
         let n = jac.dim();
         self.lu.fill(0.0);
         for j in 0..n {
-            for k in jac.col_ptr[j]..jac.col_ptr[j + 1] {
-                self.lu[(jac.row_idx[k], j)] = jac.values[k];
+            for k in jac.s.col_ptr[j]..jac.s.col_ptr[j + 1] {
+                self.lu[(jac.s.row_idx[k], j)] = jac.values[k];
             }
             self.lu[(j, j)] += shift;
         }
@@ -347,10 +380,8 @@ impl DenseLu {
 /// Sparse LU: the column ordering and symbolic structure are computed once, the numeric
 /// factorization reuses them at every iteration.
 pub(crate) struct SparseLu {
-    col_ptr: Vec<usize>,
-    row_idx: Vec<usize>,
+    a: Arc<Structure>,
     shifted: Vec<f64>,
-    diag_slot: Vec<usize>,
     symbolic: SymbolicLu<usize>,
     numeric: NumericLu<usize, f64>,
     mem: MemBuffer,
@@ -358,16 +389,12 @@ pub(crate) struct SparseLu {
 
 impl SparseLu {
     fn new(jac: &SparseJacobian) -> Result<Self, Singular> {
-        Self::from_structure(JacobianStructure {
-            n: jac.dim(),
-            col_ptr: &jac.col_ptr,
-            row_idx: &jac.row_idx,
-            diag_slot: &jac.diag_slot,
-        })
+        Self::from_structure(Arc::clone(&jac.s))
     }
 
-    fn from_structure(s: JacobianStructure<'_>) -> Result<Self, Singular> {
-        let structure = SymbolicSparseColMatRef::new_checked(s.n, s.n, s.col_ptr, None, s.row_idx);
+    fn from_structure(a: Arc<Structure>) -> Result<Self, Singular> {
+        let structure =
+            SymbolicSparseColMatRef::new_checked(a.n, a.n, &a.col_ptr, None, &a.row_idx);
         let symbolic =
             factorize_symbolic_lu(structure, Default::default()).map_err(|_| Singular)?;
         let req = StackReq::any_of(&[
@@ -376,10 +403,8 @@ impl SparseLu {
             symbolic.solve_transpose_in_place_scratch::<f64>(1, Par::Seq),
         ]);
         Ok(Self {
-            col_ptr: s.col_ptr.to_vec(),
-            row_idx: s.row_idx.to_vec(),
-            shifted: vec![0.0; s.row_idx.len()],
-            diag_slot: s.diag_slot.to_vec(),
+            shifted: vec![0.0; a.row_idx.len()],
+            a,
             symbolic,
             numeric: NumericLu::new(),
             mem: MemBuffer::new(req),
@@ -388,7 +413,7 @@ impl SparseLu {
 
     fn factor(&mut self, jac: &SparseJacobian, shift: f64) -> Result<(), Singular> {
         self.shifted.copy_from_slice(&jac.values);
-        for &s in &self.diag_slot {
+        for &s in &self.a.diag_slot {
             self.shifted[s] += shift;
         }
         self.factor_shifted()
@@ -401,9 +426,9 @@ impl SparseLu {
     }
 
     fn factor_shifted(&mut self) -> Result<(), Singular> {
-        let n = self.diag_slot.len();
+        let a = &self.a;
         let structure =
-            SymbolicSparseColMatRef::new_checked(n, n, &self.col_ptr, None, &self.row_idx);
+            SymbolicSparseColMatRef::new_checked(a.n, a.n, &a.col_ptr, None, &a.row_idx);
         let matrix = SparseColMatRef::new(structure, &self.shifted);
         self.symbolic
             .factorize_numeric_lu(
@@ -441,8 +466,7 @@ const PIVOT_FLOOR: f64 = 1e-2;
 pub(crate) struct Ilu0 {
     n: usize,
     /// The matrix A's structure.
-    a_col_ptr: Vec<usize>,
-    a_row_idx: Vec<usize>,
+    a: Arc<Structure>,
     /// Structure of P·A (rows permuted so that large entries lie on the diagonal, the diagonal
     /// always stored), built at the first factorization.
     col_ptr: Vec<usize>,
@@ -477,13 +501,12 @@ impl Ilu0 {
     fn new(jac: &SparseJacobian, drop_tolerance: f64) -> Self {
         let (n, nnz) = (jac.dim(), jac.nnz());
         let longest = (0..n)
-            .map(|j| jac.col_ptr[j + 1] - jac.col_ptr[j])
+            .map(|j| jac.s.col_ptr[j + 1] - jac.s.col_ptr[j])
             .max()
             .unwrap_or(0);
         Self {
             n,
-            a_col_ptr: jac.col_ptr.clone(),
-            a_row_idx: jac.row_idx.clone(),
+            a: Arc::clone(&jac.s),
             col_ptr: vec![0; n + 1],
             row_idx: Vec::with_capacity(nnz + n),
             diag_slot: vec![0; n],
@@ -509,7 +532,7 @@ impl Ilu0 {
     /// where ILU(0) without pivoting breaks down. Then the structure of P·A.
     fn permute(&mut self, values: &[f64]) {
         let (n, drop) = (self.n, self.drop_tolerance);
-        let (cp, ri) = (&self.a_col_ptr, &self.a_row_idx);
+        let (cp, ri) = (&self.a.col_ptr, &self.a.row_idx);
         let (col_of, col_max, col_matched) =
             (&mut self.col_of, &mut self.col_max, &mut self.col_matched);
         col_max.fill(0.0);
@@ -746,9 +769,8 @@ pub(crate) struct KrylovStats {
 pub(crate) struct Gmres {
     n: usize,
     settings: KrylovSettings,
-    col_ptr: Vec<usize>,
-    row_idx: Vec<usize>,
-    diag_slot: Vec<usize>,
+    /// The matrix's structure.
+    a: Arc<Structure>,
     /// J + μI in CSC order.
     values: Vec<f64>,
     /// The same by rows, for the products A v (the CSC order serves Aᵀ v).
@@ -796,11 +818,9 @@ impl Gmres {
                 restart: m,
                 ..settings
             },
-            col_ptr: jac.col_ptr.clone(),
-            row_idx: jac.row_idx.clone(),
-            diag_slot: jac.diag_slot.clone(),
+            a: Arc::clone(&jac.s),
             values: vec![0.0; jac.nnz()],
-            rows: CsrMirror::new(n, &jac.col_ptr, &jac.row_idx),
+            rows: CsrMirror::new(n, &jac.s.col_ptr, &jac.s.row_idx),
             ilu: Ilu0::new(jac, settings.drop_tolerance),
             basis: vec![0.0; (m + 1) * n],
             hessenberg: vec![0.0; (m + 1) * m],
@@ -830,6 +850,7 @@ impl Gmres {
         self.lu_current = false;
         let finite = jac.values.iter().all(|v| v.is_finite())
             && self
+                .a
                 .diag_slot
                 .iter()
                 .all(|&s| (jac.values[s] + shift).is_finite());
@@ -837,7 +858,7 @@ impl Gmres {
             return Err(Singular);
         }
         self.values.copy_from_slice(&jac.values);
-        for &s in &self.diag_slot {
+        for &s in &self.a.diag_slot {
             self.values[s] += shift;
         }
         self.rows.refresh(&self.values);
@@ -919,13 +940,7 @@ impl Gmres {
             if self.lu_structure_failed {
                 return false;
             }
-            let structure = JacobianStructure {
-                n: self.n,
-                col_ptr: &self.col_ptr,
-                row_idx: &self.row_idx,
-                diag_slot: &self.diag_slot,
-            };
-            match SparseLu::from_structure(structure) {
+            match SparseLu::from_structure(Arc::clone(&self.a)) {
                 Ok(lu) => self.lu = Some(Box::new(lu)),
                 Err(Singular) => {
                     // The symbolic analysis depends on the structure alone: never retried.
@@ -964,8 +979,8 @@ impl Gmres {
             * b.iter().fold(0.0f64, |m, v| m.max(v.abs()));
         let mut cycle_target = target;
         let matrix = Csc {
-            col_ptr: &self.col_ptr,
-            row_idx: &self.row_idx,
+            col_ptr: &self.a.col_ptr,
+            row_idx: &self.a.row_idx,
             values: &self.values,
         };
         // r0 = b − A x; x = 0 at the first cycle.
@@ -1162,14 +1177,6 @@ impl CsrMirror {
                 .for_each(|(i, o)| *o = row(i));
         }
     }
-}
-
-/// The CSC structure needed to set up a sparse LU.
-struct JacobianStructure<'a> {
-    n: usize,
-    col_ptr: &'a [usize],
-    row_idx: &'a [usize],
-    diag_slot: &'a [usize],
 }
 
 fn norm2(v: &[f64]) -> f64 {
@@ -1463,7 +1470,7 @@ mod tests {
         }
         jac.assemble();
         assert!(jac.nnz() >= PARALLEL_MIN_ENTRIES);
-        let mut mirror = CsrMirror::new(n, &jac.col_ptr, &jac.row_idx);
+        let mut mirror = CsrMirror::new(n, &jac.s.col_ptr, &jac.s.row_idx);
         mirror.refresh(&jac.values);
         let v: Vec<f64> = (0..n).map(|i| (i as f64 * 0.37).sin()).collect();
         let on = |threads: usize| {

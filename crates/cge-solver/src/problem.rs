@@ -1,6 +1,10 @@
 //! The problem interface: square systems F(x) = 0 and mixed complementarity problems.
 
+use std::sync::{Arc, OnceLock};
+
 use serde::{Deserialize, Serialize};
+
+use crate::linalg::Structure;
 
 /// A point rejected by the problem's own code, for example a negative price entering a CES
 /// function. The solver treats it as "outside the domain": a line search shortens its step; at
@@ -206,8 +210,9 @@ pub trait Problem {
     /// [`EvalError`] when x lies outside the domain of F.
     fn residual(&self, x: &[f64], f: &mut [f64]) -> Result<(), EvalError>;
 
-    /// The Jacobian's sparsity pattern; the solver asks for it once per solve. Positions whose
-    /// value happens to be zero at some x must still be listed if they can be non-zero elsewhere.
+    /// The Jacobian's sparsity pattern; the solver asks for it once per solve, or once while
+    /// [`Problem::structure_cache`] keeps its analysis. Positions whose value happens to be
+    /// zero at some x must still be listed if they can be non-zero elsewhere.
     fn jacobian_pattern(&self) -> Pattern;
 
     /// Writes the Jacobian's values at x, one per triplet of [`Problem::jacobian_pattern`], in
@@ -221,6 +226,41 @@ pub trait Problem {
     /// system of equations.
     fn bounds(&self) -> Option<Bounds> {
         None
+    }
+
+    /// Where the solver keeps the analysis of [`Problem::jacobian_pattern`] (its compressed
+    /// structure) between solves of a problem whose pattern does not change; `None` (the
+    /// default) analyses it at every solve. A problem whose pattern changes must clear it.
+    fn structure_cache(&self) -> Option<&StructureCache> {
+        None
+    }
+}
+
+/// The solver's analysis of a Jacobian pattern, kept by a problem across solves (see
+/// [`Problem::structure_cache`]): the first solve fills it, later ones reuse it. Cloning shares
+/// the analysis.
+#[derive(Debug, Clone, Default)]
+pub struct StructureCache(OnceLock<Arc<Structure>>);
+
+impl StructureCache {
+    /// An empty cache.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Forgets the analysis (after a change of the pattern).
+    pub fn clear(&mut self) {
+        self.0 = OnceLock::new();
+    }
+
+    /// Whether an analysis is kept.
+    pub fn is_filled(&self) -> bool {
+        self.0.get().is_some()
+    }
+
+    /// The kept analysis, or a new one of `pattern()` (kept from now on).
+    pub(crate) fn get_or_analyse(&self, pattern: impl FnOnce() -> Pattern) -> Arc<Structure> {
+        Arc::clone(self.0.get_or_init(|| Arc::new(Structure::new(&pattern()))))
     }
 }
 
@@ -242,6 +282,9 @@ impl<P: Problem + ?Sized> Problem for &P {
     }
     fn bounds(&self) -> Option<Bounds> {
         (**self).bounds()
+    }
+    fn structure_cache(&self) -> Option<&StructureCache> {
+        (**self).structure_cache()
     }
 }
 

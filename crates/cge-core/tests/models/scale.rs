@@ -362,3 +362,24 @@ fn leontief_roots_skip_zero_entries_until_their_elasticity_changes() {
     model.set_elasticity("Z.g1", None, 0.0).unwrap();
     assert_eq!(model.jacobian_len(), leontief);
 }
+
+#[test]
+fn the_pattern_is_analysed_once_per_model_until_it_changes() {
+    let (sam, labels) = Sam::synthetic(12, 0, 3).unwrap();
+    let standard = StandardModel::calibrate(&sam, &labels).unwrap();
+    let mut model = standard.build().unwrap();
+    assert!(!model.structure_cache().unwrap().is_filled());
+    standard.scale_tariffs(&mut model, 0.5).unwrap();
+    let options = model.solver_options();
+    let first = model.solve(&options).unwrap();
+    assert!(model.structure_cache().unwrap().is_filled());
+    // A second solve from the benchmark reuses the analysis and finds the same equilibrium.
+    model.reset_start();
+    let again = model.solve(&options).unwrap();
+    assert_eq!(first.welfare, again.welfare);
+    // A change of the pattern clears it; the next solve analyses the new pattern.
+    model.set_elasticity("Z.g2", None, 0.5).unwrap();
+    assert!(!model.structure_cache().unwrap().is_filled());
+    model.solve(&options).unwrap();
+    assert!(model.structure_cache().unwrap().is_filled());
+}
