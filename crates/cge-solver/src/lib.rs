@@ -46,7 +46,9 @@
 //!
 //! # Linear algebra
 //!
-//! The Jacobian is stored in compressed sparse columns. Below [`Options::dense_max_dim`]
+//! The Jacobian is stored in compressed sparse columns, whose structure is analysed once per
+//! solve, or once per problem when it keeps the analysis ([`Problem::structure_cache`], as
+//! `cge-core`'s models do); values are refreshed in place. Below [`Options::dense_max_dim`]
 //! unknowns (or for a nearly full pattern) Newton steps use faer's dense LU with partial
 //! pivoting; for large sparse patterns (from [`Options::iterative_min_dim`] unknowns) restarted
 //! GMRES with an ILU(0) preconditioner (leaving out weak couplings on patterns fuller than

@@ -463,6 +463,9 @@ const PIVOT_FLOOR: f64 = 1e-2;
 
 /// Incomplete LU factorization with zero fill, ILU(0) (Saad 2003, §10.3), of the row-permuted
 /// matrix P·A: L (unit lower) and U share the sparsity pattern of P·A, stored in CSC slots.
+/// With a drop tolerance τ > 0 the pattern leaves out the entries under τ times their column's
+/// largest at the first factorization (the diagonal of P·A always stays): ILU(0) of a
+/// sparsified matrix, for patterns too full for a full ILU(0).
 pub(crate) struct Ilu0 {
     n: usize,
     /// The matrix A's structure.
@@ -865,7 +868,7 @@ impl Gmres {
         // Newton–Krylov with a lagged preconditioner (Kelley 1995, §6.4; Knoll & Keyes 2004):
         // GMRES multiplies by the new matrix, so its solutions are as accurate with the old
         // ILU(0), which costs far more than the few iterations it saves between nearby
-        // Jacobians (one ILU(0) of the dense standard SAM model, N = 1,280, is several
+        // Jacobians (one full ILU(0) of the dense standard SAM model, N = 1,280, is several
         // seconds). A kept preconditioner that fails is refreshed before the LU is tried.
         let stale = match self.fresh_iterations {
             None => true,
