@@ -47,7 +47,8 @@ pub const FALLBACK_LIMIT: u64 = 8 << 30;
 pub struct MemoryEstimate {
     /// Unknowns (= equations).
     pub unknowns: u64,
-    /// Jacobian triplets, duplicated positions counted.
+    /// Jacobian triplets, duplicated positions counted, and fill positions (see
+    /// [`cge_solver::Pattern::with_fill`]).
     pub triplets: u64,
     /// The model's own arrays and evaluation state \[bytes\].
     pub model_bytes: u64,

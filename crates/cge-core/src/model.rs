@@ -1,9 +1,9 @@
 //! The compiled model: validation of a spec, the mixed complementarity problem (equations E9–E18
 //! of `docs/model.md`) with its analytic sparse Jacobian, shocks and solving.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::ops::Range;
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
 use cge_solver::{Bounds, EvalError, Options, Pattern, Problem, Solver, StructureCache};
 use rayon::prelude::*;
@@ -110,6 +110,8 @@ pub struct Model {
     pub(crate) layout: OnceLock<Layout>,
     /// The solver's analysis of the Jacobian pattern, kept across solves.
     pub(crate) structure: StructureCache,
+    /// Evaluation states for reuse.
+    pub(crate) states: StatePool,
 }
 
 /// The Jacobian's triplet layout: tree t's triplets are `offsets[t]..offsets[t + 1]`, the
@@ -118,6 +120,8 @@ pub struct Model {
 pub(crate) struct Layout {
     pub offsets: Vec<usize>,
     pub total: usize,
+    /// Fill positions (see [`Pattern::with_fill`]).
+    pub fill: usize,
     /// Largest element and leaf counts of one tree (sizes of per-thread scratch).
     pub max_elems: usize,
     pub max_leaves: usize,
@@ -126,6 +130,34 @@ pub(crate) struct Layout {
 /// Elements per evaluation block: large enough that a block's work dwarfs the cost of handing
 /// it to a thread.
 const BLOCK_ELEMS: usize = 2_048;
+
+/// Tree states kept for reuse by later evaluations: a fresh one per residual meant touching
+/// new memory at every evaluation (a tenth of the dense standard SAM model's solve, N = 1,280,
+/// was page faults). Every evaluation overwrites a state entirely, so reuse is invisible.
+#[derive(Debug, Default)]
+pub(crate) struct StatePool(Mutex<Vec<TreeState>>);
+
+impl StatePool {
+    fn take(&self) -> Option<TreeState> {
+        self.0.lock().ok()?.pop()
+    }
+
+    fn give(&self, state: TreeState) {
+        if let Ok(mut states) = self.0.lock() {
+            // Evaluations run one at a time, except when a caller runs several in parallel.
+            if states.len() < 2 {
+                states.push(state);
+            }
+        }
+    }
+}
+
+impl Clone for StatePool {
+    /// A clone starts with no states of its own.
+    fn clone(&self) -> Self {
+        Self::default()
+    }
+}
 
 /// The state of the model at one point, shared by the residual and the Jacobian.
 pub(crate) struct EvalState {
@@ -143,16 +175,19 @@ pub(crate) struct EvalState {
 // Compilation and validation
 // ---------------------------------------------------------------------------------------------
 
-/// Name → index tables with suggestions for unknown names.
+/// Name → index tables with suggestions for unknown names. Hashed with FxHash: a model
+/// compiles one lookup per flow (1.6 million for the dense SAM model at N = 1,280), where the
+/// standard library's SipHash, built against collision attacks that do not concern a model's
+/// own names, cost three times as much.
 struct Names<'a> {
     kind: &'static str,
     names: &'a [String],
-    index: HashMap<&'a str, usize>,
+    index: FxHashMap<&'a str, usize>,
 }
 
 impl<'a> Names<'a> {
     fn new(kind: &'static str, names: &'a [String]) -> Result<Self, CoreError> {
-        let mut index = HashMap::new();
+        let mut index = FxHashMap::default();
         for (i, n) in names.iter().enumerate() {
             if index.insert(n.as_str(), i).is_some() {
                 return Err(CoreError::DuplicateName {
@@ -626,6 +661,7 @@ impl Model {
             blocks,
             layout: OnceLock::new(),
             structure: StructureCache::new(),
+            states: StatePool::default(),
         })
     }
 }
@@ -827,7 +863,7 @@ impl Model {
     pub(crate) fn evaluate(&self, x: &[f64]) -> Result<EvalState, EvalError> {
         self.check_len(x)?;
         let fo = &self.forest;
-        let mut trees = fo.structural_state();
+        let mut trees = self.states.take().unwrap_or_else(|| fo.structural_state());
         let p = self.prices(x);
         let z = self.auxes(x);
         let failed = {
@@ -1134,31 +1170,46 @@ impl Model {
             }
         }
         // E22: the demands' dependence on the output prices, ∂ln κ/∂ρ_o = σ (∂R/∂ρ_o) / R.
-        // Zeros under a Leontief root, but emitted: their positions are the fill of
-        // eliminating the activity level, and ILU(0) needs them (on the 50 × 30 × 5 synthetic
+        // Zeros under a Leontief root, whose positions are the fill of eliminating the
+        // activity level: fill positions, which ILU(0) needs (on the 50 × 30 × 5 synthetic
         // world GMRES takes ~80 iterations per system with them, over 600 without).
-        if let Some(t_out) = at_output {
-            let out = &fo.trees[t_out];
-            let revenue_index = st.trees.pi[out.elems.start];
-            for o in out.leaves.clone() {
-                let dln = if sigma_root == 0.0 {
-                    0.0
-                } else {
-                    sigma_root * st.trees.edge[fo.leaf_elem[o]] / revenue_index
-                };
-                let cols = self.rcols(o, p, z);
-                for l in tree.leaves.clone() {
-                    let c = fo.commodity[l];
-                    let dq = fo.quantity[l] * level * st.trees.x[fo.leaf_elem[l]] * dln;
-                    for (col, f) in cols {
+        let Some(t_out) = at_output else {
+            return;
+        };
+        let out = &fo.trees[t_out];
+        if sigma_root == 0.0 {
+            if sink.records_fill() {
+                for o in out.leaves.clone() {
+                    for (col, _) in self.rcols(o, p, z) {
                         if col == NONE {
                             continue;
                         }
-                        sink.push(self.price_index(c), col, -fo.sign[l] * dq * f);
-                        if let Some(tax) = &fo.tax[l] {
-                            let rate = fo.tax_rate(l, z);
-                            sink.push(self.income_index(tax.agent), col, -rate * p[c] * dq * f);
+                        for l in tree.leaves.clone() {
+                            sink.push_fill(self.price_index(fo.commodity[l]), col);
+                            if let Some(tax) = &fo.tax[l] {
+                                sink.push_fill(self.income_index(tax.agent), col);
+                            }
                         }
+                    }
+                }
+            }
+            return;
+        }
+        let revenue_index = st.trees.pi[out.elems.start];
+        for o in out.leaves.clone() {
+            let dln = sigma_root * st.trees.edge[fo.leaf_elem[o]] / revenue_index;
+            let cols = self.rcols(o, p, z);
+            for l in tree.leaves.clone() {
+                let c = fo.commodity[l];
+                let dq = fo.quantity[l] * level * st.trees.x[fo.leaf_elem[l]] * dln;
+                for (col, f) in cols {
+                    if col == NONE {
+                        continue;
+                    }
+                    sink.push(self.price_index(c), col, -fo.sign[l] * dq * f);
+                    if let Some(tax) = &fo.tax[l] {
+                        let rate = fo.tax_rate(l, z);
+                        sink.push(self.income_index(tax.agent), col, -rate * p[c] * dq * f);
                     }
                 }
             }
@@ -1230,6 +1281,7 @@ impl Model {
             let mut offsets = Vec::with_capacity(fo.trees.len() + 1);
             let mut sink = CountSink {
                 count: 0,
+                fill: 0,
                 skip_row: self.numeraire_index(),
             };
             for t in 0..fo.trees.len() {
@@ -1241,6 +1293,7 @@ impl Model {
             Layout {
                 offsets,
                 total: sink.count,
+                fill: sink.fill,
                 max_elems,
                 max_leaves,
             }
@@ -1251,6 +1304,12 @@ impl Model {
     /// [`Problem::jacobian_pattern`]; the structure is analysed once per model.
     pub fn jacobian_len(&self) -> usize {
         self.layout().total
+    }
+
+    /// Number of fill positions of [`Problem::jacobian_pattern`] (zeros of the Jacobian where
+    /// elimination fills in, see [`Pattern::with_fill`]).
+    pub fn jacobian_fill_len(&self) -> usize {
+        self.layout().fill
     }
 
     /// An estimate of the memory a solve of this model needs \[bytes\]: the model, the
@@ -1265,9 +1324,10 @@ impl Model {
         let fo = &self.forest;
         let model_bytes =
             crate::memory::model_bytes(fo.parent.len() as u64, fo.leaf_elem.len() as u64);
+        // Fill positions are stored like triplets (counted as such, an upper estimate).
         MemoryEstimate::for_solver(
             self.dim() as u64,
-            self.jacobian_len() as u64,
+            (self.jacobian_len() + self.jacobian_fill_len()) as u64,
             model_bytes,
             linear_solver,
         )
@@ -1285,6 +1345,7 @@ impl Model {
         }
         let st = self.evaluate(x)?;
         self.raw_residual(x, &st, f);
+        self.states.give(st.trees);
         let num = self.numeraire_index();
         let walras = f[num];
         f[num] = x[num] - self.numeraire_value;
@@ -1314,6 +1375,8 @@ fn endowment_scale(e: &Endowment, z: &[f64]) -> f64 {
 
 /// Receives Jacobian triplets: records positions, counts them, or writes values in order.
 /// Entries in the numeraire's row are dropped in every mode, so the modes always agree.
+/// Fill positions (zeros of J where elimination fills in, see [`Pattern::with_fill`]) are
+/// recorded by the pattern mode only.
 trait Sink {
     fn push_unskipped(&mut self, row: usize, col: usize, value: f64);
     fn skip_row(&self) -> usize;
@@ -1322,11 +1385,17 @@ trait Sink {
             self.push_unskipped(row, col, value);
         }
     }
+    fn push_fill(&mut self, _row: usize, _col: usize) {}
+    fn records_fill(&self) -> bool {
+        false
+    }
 }
 
 struct PatternSink {
     rows: Vec<usize>,
     cols: Vec<usize>,
+    fill_rows: Vec<usize>,
+    fill_cols: Vec<usize>,
     skip_row: usize,
 }
 
@@ -1335,6 +1404,15 @@ impl Sink for PatternSink {
         self.rows.push(row);
         self.cols.push(col);
     }
+    fn push_fill(&mut self, row: usize, col: usize) {
+        if row != self.skip_row {
+            self.fill_rows.push(row);
+            self.fill_cols.push(col);
+        }
+    }
+    fn records_fill(&self) -> bool {
+        true
+    }
     fn skip_row(&self) -> usize {
         self.skip_row
     }
@@ -1342,12 +1420,21 @@ impl Sink for PatternSink {
 
 struct CountSink {
     count: usize,
+    fill: usize,
     skip_row: usize,
 }
 
 impl Sink for CountSink {
     fn push_unskipped(&mut self, _row: usize, _col: usize, _value: f64) {
         self.count += 1;
+    }
+    fn push_fill(&mut self, row: usize, _col: usize) {
+        if row != self.skip_row {
+            self.fill += 1;
+        }
+    }
+    fn records_fill(&self) -> bool {
+        true
     }
     fn skip_row(&self) -> usize {
         self.skip_row
@@ -1397,6 +1484,8 @@ impl Problem for Model {
         let mut sink = PatternSink {
             rows: Vec::with_capacity(total),
             cols: Vec::with_capacity(total),
+            fill_rows: Vec::with_capacity(layout.fill),
+            fill_cols: Vec::with_capacity(layout.fill),
             skip_row: self.numeraire_index(),
         };
         for t in 0..self.forest.trees.len() {
@@ -1404,6 +1493,7 @@ impl Problem for Model {
         }
         self.emit_rest(&x, &mut sink);
         Pattern::from_triplets(self.dim(), sink.rows, sink.cols)
+            .and_then(|p| p.with_fill(sink.fill_rows, sink.fill_cols))
             // Every emitted index is a valid unknown, so this cannot fail; fall back to dense
             // rather than panic.
             .unwrap_or_else(|_| Pattern::dense(self.dim()))
@@ -1458,6 +1548,7 @@ impl Problem for Model {
             skip_row,
         };
         self.emit_rest(x, &mut sink);
+        self.states.give(st.trees);
         if consistent.iter().all(|&ok| ok) && sink.pos == sink.out.len() {
             Ok(())
         } else {

@@ -54,7 +54,10 @@ pub(crate) struct Forest {
     pub ref_price: Vec<f64>,
     /// +1 for inputs and demands (user price p(1+t)), −1 for outputs (producer price p(1−t)).
     pub sign: Vec<f64>,
-    pub tax: Vec<Option<LeafTax>>,
+    /// Boxed: most leaves are untaxed, and an evaluation reads this for every leaf (8 bytes
+    /// per leaf instead of 40 halves the memory an evaluation of a dense input–output table
+    /// streams through).
+    pub tax: Vec<Option<Box<LeafTax>>>,
     // Per tree.
     pub trees: Vec<Tree>,
 }
@@ -119,7 +122,7 @@ impl Forest {
         self.quantity.push(quantity);
         self.ref_price.push(ref_price);
         self.sign.push(sign);
-        self.tax.push(tax);
+        self.tax.push(tax.map(Box::new));
         self.value[e] = quantity * ref_price;
         e
     }

@@ -9,6 +9,8 @@
 
 use std::sync::Arc;
 
+use rayon::prelude::*;
+
 use faer::dyn_stack::{MemBuffer, MemStack, StackReq};
 use faer::linalg::lu::partial_pivoting::{factor as dense_factor, solve as dense_solve};
 use faer::perm::PermRef;
@@ -19,9 +21,10 @@ use faer::{Conj, Mat, MatMut, Par};
 use crate::engine::DIRECTION_ACCURACY;
 use crate::problem::Pattern;
 
-/// The compressed-column structure of a Jacobian pattern plus its diagonal, and where each of
-/// the problem's triplets (possibly duplicated) is summed. It depends on the pattern alone, so
-/// it is built once per pattern and shared (see [`crate::StructureCache`]).
+/// The compressed-column structure of a Jacobian pattern plus its diagonal and its fill
+/// positions, and where each of the problem's triplets (possibly duplicated) is summed. It
+/// depends on the pattern alone, so it is built once per pattern and shared (see
+/// [`crate::StructureCache`]).
 #[derive(Debug)]
 pub(crate) struct Structure {
     n: usize,
@@ -29,7 +32,13 @@ pub(crate) struct Structure {
     row_idx: Vec<usize>,
     slot_of_triplet: Vec<usize>,
     diag_slot: Vec<usize>,
+    /// Whether a slot can hold a value (a triplet's or the diagonal's), not only fill.
+    valued: Vec<bool>,
 }
+
+/// Marks the diagonal's and the fill positions' pairs while the structure is sorted.
+const DIAGONAL: usize = usize::MAX;
+const FILL: usize = usize::MAX - 1;
 
 /// The Jacobian stored column by column. The problem's triplets are summed into their slots;
 /// the diagonal is always stored so that a shift μI never changes the structure.
@@ -47,9 +56,9 @@ impl Structure {
     pub fn new(pattern: &Pattern) -> Self {
         let n = pattern.dim();
         // (row, triplet) pairs bucketed by column, a counting sort: the triplets are many and
-        // the columns short. The diagonal's pairs carry `usize::MAX`.
+        // the columns short.
         let mut starts = vec![0; n + 1];
-        for &c in pattern.cols() {
+        for &c in pattern.cols().iter().chain(pattern.fill_cols()) {
             starts[c + 1] += 1;
         }
         for j in 0..n {
@@ -59,30 +68,46 @@ impl Structure {
         let mut bucket = vec![(0, 0); starts[n]];
         let triplets =
             (pattern.cols().iter().zip(pattern.rows()).enumerate()).map(|(k, (&c, &r))| (k, c, r));
-        let diagonal = (0..n).map(|i| (usize::MAX, i, i));
-        for (k, c, r) in triplets.chain(diagonal) {
+        let diagonal = (0..n).map(|i| (DIAGONAL, i, i));
+        let fill =
+            (pattern.fill_cols().iter().zip(pattern.fill_rows())).map(|(&c, &r)| (FILL, c, r));
+        for (k, c, r) in triplets.chain(diagonal).chain(fill) {
             bucket[next[c]] = (r, k);
             next[c] += 1;
         }
-        // Each column sorted by row; a triplet's slot is its row's place after merging.
+        // Each column sorted by row, the columns in parallel (a column's order is the same
+        // on any thread); a triplet's slot is its row's place after merging.
+        let mut columns = Vec::with_capacity(n);
+        let mut rest = &mut bucket[..];
+        for j in 0..n {
+            let (column, tail) = std::mem::take(&mut rest).split_at_mut(starts[j + 1] - starts[j]);
+            columns.push(column);
+            rest = tail;
+        }
+        columns
+            .into_par_iter()
+            .with_min_len(64)
+            .for_each(|column| column.sort_unstable());
         let mut col_ptr = vec![0; n + 1];
         let mut row_idx = Vec::with_capacity(bucket.len());
+        let mut valued = Vec::with_capacity(bucket.len());
         let mut slot_of_triplet = vec![0; pattern.len()];
         let mut diag_slot = vec![0; n];
         for j in 0..n {
-            let column = &mut bucket[starts[j]..starts[j + 1]];
-            column.sort_unstable();
+            let column = &bucket[starts[j]..starts[j + 1]];
             let first = row_idx.len();
             for &(r, k) in column.iter() {
                 if row_idx.len() == first || row_idx.last() != Some(&r) {
                     row_idx.push(r);
+                    valued.push(false);
                 }
                 let slot = row_idx.len() - 1;
-                if k == usize::MAX {
-                    diag_slot[j] = slot;
-                } else {
-                    slot_of_triplet[k] = slot;
+                match k {
+                    FILL => continue,
+                    DIAGONAL => diag_slot[j] = slot,
+                    _ => slot_of_triplet[k] = slot,
                 }
+                valued[slot] = true;
             }
             col_ptr[j + 1] = row_idx.len();
         }
@@ -92,6 +117,7 @@ impl Structure {
             row_idx,
             slot_of_triplet,
             diag_slot,
+            valued,
         }
     }
 
@@ -823,7 +849,8 @@ impl Gmres {
             },
             a: Arc::clone(&jac.s),
             values: vec![0.0; jac.nnz()],
-            rows: CsrMirror::new(n, &jac.s.col_ptr, &jac.s.row_idx),
+            // Fill positions are zeros of J: left out of the products.
+            rows: CsrMirror::with_slots(n, &jac.s.col_ptr, &jac.s.row_idx, |s| jac.s.valued[s]),
             ilu: Ilu0::new(jac, settings.drop_tolerance),
             basis: vec![0.0; (m + 1) * n],
             hessenberg: vec![0.0; (m + 1) * m],
@@ -1115,10 +1142,22 @@ const PARALLEL_MIN_ENTRIES: usize = 100_000;
 
 impl CsrMirror {
     fn new(n: usize, col_ptr: &[usize], row_idx: &[usize]) -> Self {
-        let nnz = row_idx.len();
+        Self::with_slots(n, col_ptr, row_idx, |_| true)
+    }
+
+    /// The copy of the slots s with `keep(s)` only.
+    fn with_slots(
+        n: usize,
+        col_ptr: &[usize],
+        row_idx: &[usize],
+        keep: impl Fn(usize) -> bool,
+    ) -> Self {
+        let nnz = (0..row_idx.len()).filter(|&s| keep(s)).count();
         let mut row_ptr = vec![0; n + 1];
-        for &r in row_idx {
-            row_ptr[r + 1] += 1;
+        for (s, &r) in row_idx.iter().enumerate() {
+            if keep(s) {
+                row_ptr[r + 1] += 1;
+            }
         }
         for i in 0..n {
             row_ptr[i + 1] += row_ptr[i];
@@ -1128,7 +1167,7 @@ impl CsrMirror {
         let mut diag = vec![usize::MAX; n];
         // Columns in increasing order, so each row's entries come out sorted by column.
         for j in 0..n {
-            for s in col_ptr[j]..col_ptr[j + 1] {
+            for s in (col_ptr[j]..col_ptr[j + 1]).filter(|&s| keep(s)) {
                 let i = row_idx[s];
                 let k = next[i];
                 next[i] += 1;
@@ -1173,7 +1212,6 @@ impl CsrMirror {
                 *o = row(i);
             }
         } else {
-            use rayon::prelude::*;
             out.par_iter_mut()
                 .enumerate()
                 .with_min_len(256)
@@ -1415,6 +1453,46 @@ mod tests {
         let stats = f.krylov_stats();
         assert_eq!(stats.fallbacks, 0);
         assert!(stats.iterations <= 2 * 20, "{stats:?}");
+    }
+
+    #[test]
+    fn fill_positions_serve_the_ilu_and_stay_out_of_the_products() {
+        // A periodic tridiagonal matrix: its LU fills the last row and column, which the fill
+        // positions name. ILU(0) on that pattern is the exact LU.
+        let n = 40;
+        let mut rows: Vec<usize> = Pattern::banded(n, 1, 1).rows().to_vec();
+        let mut cols: Vec<usize> = Pattern::banded(n, 1, 1).cols().to_vec();
+        rows.extend([0, n - 1]);
+        cols.extend([n - 1, 0]);
+        let values = |r: usize, c: usize| if r == c { 4.0 } else { -1.0 - 0.01 * r as f64 };
+        let plain = Pattern::from_triplets(n, rows.clone(), cols.clone()).unwrap();
+        let (fill_rows, fill_cols): (Vec<usize>, Vec<usize>) =
+            (0..n).flat_map(|j| [(n - 1, j), (j, n - 1)]).unzip();
+        let filled = plain.clone().with_fill(fill_rows, fill_cols).unwrap();
+        let b: Vec<f64> = (0..n).map(|i| 1.0 + (0.2 * i as f64).cos()).collect();
+        let mut iterations = Vec::new();
+        for pattern in [&plain, &filled] {
+            let mut jac = SparseJacobian::new(pattern);
+            for (k, (&r, &c)) in pattern.rows().iter().zip(pattern.cols()).enumerate() {
+                jac.triplet_values[k] = values(r, c);
+            }
+            jac.assemble();
+            let mut f = Factorization::new(Kind::Iterative, &jac, 1e-13, KrylovSettings::default())
+                .unwrap();
+            f.factor(&jac, 0.0).unwrap();
+            check_solves(&mut f, &jac, &b, 1e-10);
+            let Factorization::Iterative(g) = &f else {
+                panic!("iterative")
+            };
+            // The products skip the fill: the rows hold the triplets' positions only.
+            assert_eq!(g.rows.values.len(), 3 * n);
+            iterations.push(f.krylov_stats().iterations);
+        }
+        // The triplets (3n), the rest of the last row and column.
+        assert_eq!(SparseJacobian::new(&filled).nnz(), 5 * n - 6);
+        // Two systems (plain and transposed): one iteration each with the exact LU.
+        assert_eq!(iterations[1], 2, "{iterations:?}");
+        assert!(iterations[0] > iterations[1], "{iterations:?}");
     }
 
     #[test]

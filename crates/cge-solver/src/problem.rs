@@ -49,11 +49,21 @@ impl std::error::Error for EvalError {}
 /// The sparsity pattern of a Jacobian as triplets: entry `k` is at row `rows[k]`, column
 /// `cols[k]`. Duplicated positions are allowed and their values are summed, so a model may emit
 /// one triplet per term without merging them itself.
+///
+/// A pattern may also name *fill positions* ([`Pattern::with_fill`]): places where the
+/// Jacobian is zero at every point but where eliminating other unknowns creates entries. They
+/// have no values and take no part in products with J; the solver keeps them in the structure
+/// of its factorizations (the sparse LU's ordering, the ILU(0)'s pattern), which they can make
+/// much better.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Pattern {
     n: usize,
     rows: Vec<usize>,
     cols: Vec<usize>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    fill_rows: Vec<usize>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    fill_cols: Vec<usize>,
 }
 
 impl Pattern {
@@ -61,7 +71,13 @@ impl Pattern {
     pub fn dense(n: usize) -> Self {
         let rows = (0..n * n).map(|k| k % n).collect();
         let cols = (0..n * n).map(|k| k / n).collect();
-        Self { n, rows, cols }
+        Self {
+            n,
+            rows,
+            cols,
+            fill_rows: Vec::new(),
+            fill_cols: Vec::new(),
+        }
     }
 
     /// A pattern from triplet positions.
@@ -73,21 +89,27 @@ impl Pattern {
         rows: Vec<usize>,
         cols: Vec<usize>,
     ) -> Result<Self, PatternError> {
-        if rows.len() != cols.len() {
-            return Err(PatternError::LengthMismatch {
-                rows: rows.len(),
-                cols: cols.len(),
-            });
-        }
-        if let Some(k) = (0..rows.len()).find(|&k| rows[k] >= n || cols[k] >= n) {
-            return Err(PatternError::OutOfRange {
-                entry: k,
-                row: rows[k],
-                col: cols[k],
-                n,
-            });
-        }
-        Ok(Self { n, rows, cols })
+        check_positions(n, &rows, &cols)?;
+        Ok(Self {
+            n,
+            rows,
+            cols,
+            fill_rows: Vec::new(),
+            fill_cols: Vec::new(),
+        })
+    }
+
+    /// The pattern with fill positions (row `rows[k]`, column `cols[k]`): where the Jacobian
+    /// is always zero but elimination fills in (see [`Pattern`]). Positions that are also
+    /// triplets, and repeated ones, count once.
+    ///
+    /// # Errors
+    /// As [`Pattern::from_triplets`], with `entry` indexing the fill positions.
+    pub fn with_fill(mut self, rows: Vec<usize>, cols: Vec<usize>) -> Result<Self, PatternError> {
+        check_positions(self.n, &rows, &cols)?;
+        self.fill_rows = rows;
+        self.fill_cols = cols;
+        Ok(self)
     }
 
     /// A banded pattern with `lower` sub-diagonals and `upper` super-diagonals, row by row.
@@ -100,7 +122,13 @@ impl Pattern {
                 cols.push(j);
             }
         }
-        Self { n, rows, cols }
+        Self {
+            n,
+            rows,
+            cols,
+            fill_rows: Vec::new(),
+            fill_cols: Vec::new(),
+        }
     }
 
     /// Dimension n of the square matrix.
@@ -126,6 +154,35 @@ impl Pattern {
     /// Column of each triplet.
     pub fn cols(&self) -> &[usize] {
         &self.cols
+    }
+
+    /// Rows of the fill positions.
+    pub fn fill_rows(&self) -> &[usize] {
+        &self.fill_rows
+    }
+
+    /// Columns of the fill positions.
+    pub fn fill_cols(&self) -> &[usize] {
+        &self.fill_cols
+    }
+}
+
+/// Checks that `rows` and `cols` have one entry per position, all inside the n × n matrix.
+fn check_positions(n: usize, rows: &[usize], cols: &[usize]) -> Result<(), PatternError> {
+    if rows.len() != cols.len() {
+        return Err(PatternError::LengthMismatch {
+            rows: rows.len(),
+            cols: cols.len(),
+        });
+    }
+    match (0..rows.len()).find(|&k| rows[k] >= n || cols[k] >= n) {
+        Some(k) => Err(PatternError::OutOfRange {
+            entry: k,
+            row: rows[k],
+            col: cols[k],
+            n,
+        }),
+        None => Ok(()),
     }
 }
 
@@ -340,6 +397,25 @@ mod tests {
                 col: 1,
                 n: 2
             }
+        );
+        let diagonal = Pattern::from_triplets(2, vec![0, 1], vec![0, 1]).unwrap();
+        let e = diagonal
+            .clone()
+            .with_fill(vec![1, 0], vec![0, 5])
+            .unwrap_err();
+        assert_eq!(
+            e,
+            PatternError::OutOfRange {
+                entry: 1,
+                row: 0,
+                col: 5,
+                n: 2
+            }
+        );
+        let filled = diagonal.with_fill(vec![1], vec![0]).unwrap();
+        assert_eq!(
+            (filled.len(), filled.fill_rows(), filled.fill_cols()),
+            (2, &[1][..], &[0][..])
         );
     }
 }

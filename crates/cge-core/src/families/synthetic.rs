@@ -110,9 +110,10 @@ impl WorldSize {
         // (S composites), one output per sector, one demand per consumer.
         let leaves = r * s * (f + k) + r * s * r + r * s + (2 * r * s + r) + consumers;
         let elems = leaves + r * s * 2 + (2 * r * s + r) + r + consumers;
-        // Triplets per leaf (E9, E10, E13, E8, E22): an untaxed flow in a flat group 4, a
-        // tariffed one 8, an intermediate input under the Leontief root 3 (its E8 entry is an
-        // exact zero, not emitted), a factor in a value-added nest 3 + F; outputs 3, demands 2.
+        // Triplets and fill positions per leaf (E9, E10, E13, E8, E22): an untaxed flow in a
+        // flat group 4, a tariffed one 8, an intermediate input under the Leontief root 3 (its
+        // E8 entry is an exact zero, not emitted; its E22 ones are fill), a factor in a
+        // value-added nest 3 + F; outputs 3, demands 2.
         let triplets = r * s * (r - 1) * 8
             + r * s * 4
             + r * s * k * 3
@@ -752,7 +753,10 @@ mod tests {
             let model = SyntheticWorld::generate(size, 3).unwrap().build().unwrap();
             let estimate = size.estimate();
             assert_eq!(estimate.unknowns, model.dim() as u64);
-            assert_eq!(estimate.triplets, model.jacobian_len() as u64);
+            assert_eq!(
+                estimate.triplets,
+                (model.jacobian_len() + model.jacobian_fill_len()) as u64
+            );
         }
     }
 }

@@ -132,7 +132,10 @@ fn synthetic_worlds_replicate_and_satisfy_walras() {
         let world = SyntheticWorld::generate(size, seed).unwrap();
         let mut model = world.build().unwrap();
         model.check_benchmark().unwrap();
-        assert_eq!(size.estimate().triplets, model.jacobian_len() as u64);
+        assert_eq!(
+            size.estimate().triplets,
+            (model.jacobian_len() + model.jacobian_fill_len()) as u64
+        );
         // A zero shock returns the benchmark.
         let r = solve(&mut model);
         assert!(r.walras_residual.abs() < WALRAS_RELATIVE * model.scale());
