@@ -1154,19 +1154,9 @@ impl Model {
             };
             let cols = self.rcols(m, p, z);
             for l in group.clone() {
-                let c = fo.commodity[l];
                 let xl = st.trees.x[fo.leaf_elem[l]];
                 let dq = fo.quantity[l] * level * (dx[l - group.start] + xl * lambda);
-                for (col, f) in cols {
-                    if col == NONE {
-                        continue;
-                    }
-                    sink.push(self.price_index(c), col, -fo.sign[l] * dq * f);
-                    if let Some(tax) = &fo.tax[l] {
-                        let rate = fo.tax_rate(l, z);
-                        sink.push(self.income_index(tax.agent), col, -rate * p[c] * dq * f);
-                    }
-                }
+                self.push_quantity_change(sink, l, cols, dq, p, z);
             }
         }
         // E22: the demands' dependence on the output prices, ∂ln κ/∂ρ_o = σ (∂R/∂ρ_o) / R.
@@ -1200,18 +1190,34 @@ impl Model {
             let dln = sigma_root * st.trees.edge[fo.leaf_elem[o]] / revenue_index;
             let cols = self.rcols(o, p, z);
             for l in tree.leaves.clone() {
-                let c = fo.commodity[l];
                 let dq = fo.quantity[l] * level * st.trees.x[fo.leaf_elem[l]] * dln;
-                for (col, f) in cols {
-                    if col == NONE {
-                        continue;
-                    }
-                    sink.push(self.price_index(c), col, -fo.sign[l] * dq * f);
-                    if let Some(tax) = &fo.tax[l] {
-                        let rate = fo.tax_rate(l, z);
-                        sink.push(self.income_index(tax.agent), col, -rate * p[c] * dq * f);
-                    }
-                }
+                self.push_quantity_change(sink, l, cols, dq, p, z);
+            }
+        }
+    }
+
+    /// Emits what a change dq·f of leaf l's quantity, per unit of each unknown in `cols`
+    /// (column, f), does to its commodity's market (E10) and to the revenue of a tax on it
+    /// (E13).
+    fn push_quantity_change<S: Sink>(
+        &self,
+        sink: &mut S,
+        l: usize,
+        cols: [(usize, f64); 2],
+        dq: f64,
+        p: &[f64],
+        z: &[f64],
+    ) {
+        let fo = &self.forest;
+        let c = fo.commodity[l];
+        for (col, f) in cols {
+            if col == NONE {
+                continue;
+            }
+            sink.push(self.price_index(c), col, -fo.sign[l] * dq * f);
+            if let Some(tax) = &fo.tax[l] {
+                let rate = fo.tax_rate(l, z);
+                sink.push(self.income_index(tax.agent), col, -rate * p[c] * dq * f);
             }
         }
     }
