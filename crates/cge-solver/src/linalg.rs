@@ -36,9 +36,8 @@ pub(crate) struct Structure {
     valued: Vec<bool>,
 }
 
-/// Marks the diagonal's and the fill positions' pairs while the structure is sorted.
+/// Marks the diagonal's pairs while the structure is sorted.
 const DIAGONAL: usize = usize::MAX;
-const FILL: usize = usize::MAX - 1;
 
 /// The Jacobian stored column by column. The problem's triplets are summed into their slots;
 /// the diagonal is always stored so that a shift μI never changes the structure.
@@ -52,13 +51,14 @@ pub(crate) struct SparseJacobian {
 }
 
 impl Structure {
-    /// The CSC structure of `pattern` plus the diagonal.
+    /// The CSC structure of `pattern` plus the diagonal and the fill positions.
     pub fn new(pattern: &Pattern) -> Self {
         let n = pattern.dim();
-        // (row, triplet) pairs bucketed by column, a counting sort: the triplets are many and
-        // the columns short.
+        // The triplets' and the diagonal's (row, triplet) pairs bucketed by column (a counting
+        // sort: the triplets are many and the columns short), each column then sorted by row,
+        // the columns in parallel (a column's order is the same on any thread).
         let mut starts = vec![0; n + 1];
-        for &c in pattern.cols().iter().chain(pattern.fill_cols()) {
+        for &c in pattern.cols() {
             starts[c + 1] += 1;
         }
         for j in 0..n {
@@ -69,14 +69,10 @@ impl Structure {
         let triplets =
             (pattern.cols().iter().zip(pattern.rows()).enumerate()).map(|(k, (&c, &r))| (k, c, r));
         let diagonal = (0..n).map(|i| (DIAGONAL, i, i));
-        let fill =
-            (pattern.fill_cols().iter().zip(pattern.fill_rows())).map(|(&c, &r)| (FILL, c, r));
-        for (k, c, r) in triplets.chain(diagonal).chain(fill) {
+        for (k, c, r) in triplets.chain(diagonal) {
             bucket[next[c]] = (r, k);
             next[c] += 1;
         }
-        // Each column sorted by row, the columns in parallel (a column's order is the same
-        // on any thread); a triplet's slot is its row's place after merging.
         let mut columns = Vec::with_capacity(n);
         let mut rest = &mut bucket[..];
         for j in 0..n {
@@ -88,26 +84,64 @@ impl Structure {
             .into_par_iter()
             .with_min_len(64)
             .for_each(|column| column.sort_unstable());
+        // Fill rows bucketed by column. They repeat by the million (a dense input–output
+        // table's fill has N² entries in the exchange rate's column), so they are merged with
+        // a marker per row rather than sorted.
+        let mut fill_starts = vec![0; n + 1];
+        for &c in pattern.fill_cols() {
+            fill_starts[c + 1] += 1;
+        }
+        for j in 0..n {
+            fill_starts[j + 1] += fill_starts[j];
+        }
+        let mut next = fill_starts[..n].to_vec();
+        let mut fill = vec![0; fill_starts[n]];
+        for (&c, &r) in pattern.fill_cols().iter().zip(pattern.fill_rows()) {
+            fill[next[c]] = r;
+            next[c] += 1;
+        }
+        // A triplet's slot is its row's place in its column after merging.
         let mut col_ptr = vec![0; n + 1];
         let mut row_idx = Vec::with_capacity(bucket.len());
         let mut valued = Vec::with_capacity(bucket.len());
         let mut slot_of_triplet = vec![0; pattern.len()];
         let mut diag_slot = vec![0; n];
+        let mut marked_in = vec![usize::MAX; n];
+        let mut extra = Vec::new();
         for j in 0..n {
             let column = &bucket[starts[j]..starts[j + 1]];
+            for &(r, _) in column {
+                marked_in[r] = j;
+            }
+            extra.clear();
+            for &r in &fill[fill_starts[j]..fill_starts[j + 1]] {
+                if marked_in[r] != j {
+                    marked_in[r] = j;
+                    extra.push(r);
+                }
+            }
+            extra.sort_unstable();
+            let mut extra_rows = extra.iter().copied().peekable();
             let first = row_idx.len();
-            for &(r, k) in column.iter() {
-                if row_idx.len() == first || row_idx.last() != Some(&r) {
-                    row_idx.push(r);
+            for &(r, k) in column {
+                while let Some(e) = extra_rows.next_if(|&e| e < r) {
+                    row_idx.push(e);
                     valued.push(false);
                 }
-                let slot = row_idx.len() - 1;
-                match k {
-                    FILL => continue,
-                    DIAGONAL => diag_slot[j] = slot,
-                    _ => slot_of_triplet[k] = slot,
+                if row_idx.len() == first || row_idx.last() != Some(&r) {
+                    row_idx.push(r);
+                    valued.push(true);
                 }
-                valued[slot] = true;
+                let slot = row_idx.len() - 1;
+                if k == DIAGONAL {
+                    diag_slot[j] = slot;
+                } else {
+                    slot_of_triplet[k] = slot;
+                }
+            }
+            for e in extra_rows {
+                row_idx.push(e);
+                valued.push(false);
             }
             col_ptr[j + 1] = row_idx.len();
         }
@@ -513,10 +547,10 @@ pub(crate) struct Ilu0 {
     rows: CsrMirror,
     /// Slot of row i in the column being factored, or `usize::MAX`.
     slot_in_column: Vec<usize>,
-    /// Setup scratch: A's slots sorted by relative magnitude; (row, slot) of one column.
-    order: Vec<usize>,
+    /// Setup scratch: matching candidates (relative magnitude, slot, column); (row, slot)
+    /// of one column.
+    candidates: Vec<(f64, usize, usize)>,
     column: Vec<(usize, usize)>,
-    col_of: Vec<usize>,
     col_max: Vec<f64>,
     col_matched: Vec<bool>,
     /// Scratch for permuting a vector.
@@ -545,9 +579,8 @@ impl Ilu0 {
             factors: Vec::with_capacity(nnz + n),
             rows: CsrMirror::new(0, &[0], &[]),
             slot_in_column: vec![usize::MAX; n],
-            order: Vec::with_capacity(nnz),
+            candidates: Vec::new(),
             column: Vec::with_capacity(longest + 1),
-            col_of: vec![0; nnz],
             col_max: vec![0.0; n],
             col_matched: vec![false; n],
             scratch: vec![0.0; n],
@@ -562,24 +595,13 @@ impl Ilu0 {
     fn permute(&mut self, values: &[f64]) {
         let (n, drop) = (self.n, self.drop_tolerance);
         let (cp, ri) = (&self.a.col_ptr, &self.a.row_idx);
-        let (col_of, col_max, col_matched) =
-            (&mut self.col_of, &mut self.col_max, &mut self.col_matched);
-        col_max.fill(0.0);
-        col_matched.fill(false);
-        for j in 0..n {
-            for s in cp[j]..cp[j + 1] {
-                col_of[s] = j;
-                col_max[j] = col_max[j].max(values[s].abs());
-            }
+        let (col_max, col_matched) = (&mut self.col_max, &mut self.col_matched);
+        for (j, m) in col_max.iter_mut().enumerate() {
+            *m = values[cp[j]..cp[j + 1]]
+                .iter()
+                .fold(0.0f64, |m, v| m.max(v.abs()));
         }
-        let rel = |s: usize| {
-            let m = col_max[col_of[s]];
-            if m > 0.0 {
-                values[s].abs() / m
-            } else {
-                0.0
-            }
-        };
+        col_matched.fill(false);
         // Entries the preconditioner keeps are matched first; the rest only for rows that
         // they leave unmatched. Sorting only the kept entries matters for dense patterns.
         self.row_perm.fill(usize::MAX);
@@ -588,18 +610,22 @@ impl Ilu0 {
             if unmatched == 0 {
                 break;
             }
-            self.order.clear();
-            let row_perm = &self.row_perm;
-            self.order.extend((0..ri.len()).filter(|&s| {
-                values[s] != 0.0
-                    && (rel(s) >= drop) == keep
-                    && row_perm[ri[s]] == usize::MAX
-                    && !col_matched[col_of[s]]
-            }));
-            self.order
-                .sort_unstable_by(|&a, &b| rel(b).total_cmp(&rel(a)).then(a.cmp(&b)));
-            for &s in &self.order {
-                let (i, j) = (ri[s], col_of[s]);
+            self.candidates.clear();
+            for j in (0..n).filter(|&j| !col_matched[j] && col_max[j] > 0.0) {
+                for s in cp[j]..cp[j + 1] {
+                    let rel = values[s].abs() / col_max[j];
+                    if values[s] != 0.0
+                        && (rel >= drop) == keep
+                        && self.row_perm[ri[s]] == usize::MAX
+                    {
+                        self.candidates.push((rel, s, j));
+                    }
+                }
+            }
+            self.candidates
+                .sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+            for &(_, s, j) in &self.candidates {
+                let i = ri[s];
                 if self.row_perm[i] == usize::MAX && !col_matched[j] {
                     self.row_perm[i] = j;
                     col_matched[j] = true;
@@ -617,9 +643,11 @@ impl Ilu0 {
         self.from_a.clear();
         for j in 0..n {
             self.column.clear();
+            let m = col_max[j];
             for s in cp[j]..cp[j + 1] {
                 let r = self.row_perm[ri[s]];
-                if r == j || rel(s) >= drop {
+                let rel = if m > 0.0 { values[s].abs() / m } else { 0.0 };
+                if r == j || rel >= drop {
                     self.column.push((r, s));
                 }
             }

@@ -34,7 +34,7 @@ use crate::error::{CoreError, Imbalance};
 use crate::families::hos::SplitMix64;
 use crate::model::Model;
 use crate::results::Results;
-use crate::spec::{ConsumerSpec, Flow, ModelSpec, NestSpec, SectorSpec};
+use crate::spec::{ConsumerSpec, Flow, ModelSpec, NestChild, NestSpec, SectorSpec};
 use crate::tolerances;
 
 /// One nonzero cell of a SAM: `col` pays `row` \[money\].
@@ -708,9 +708,11 @@ impl StandardModel {
                     Flow::new(FOREIGN_EXCHANGE, self.exports[j]).tax(rate, gov.clone()),
                 );
             }
-            for &(i, v) in &self.intermediates[j] {
-                s = s.input(composites[i].clone(), v);
-            }
+            // In place: a dense table has N inputs per sector.
+            s.inputs.children.extend(
+                (self.intermediates[j].iter())
+                    .map(|&(i, v)| NestChild::Flow(Flow::new(composites[i].clone(), v))),
+            );
             spec = spec.sector(s);
             // SAM5: the Armington composite of domestic sales and imports, tariffs to GOV.
             let mut a = SectorSpec::new(format!("Q.{g}"))
