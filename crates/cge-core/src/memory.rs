@@ -31,8 +31,8 @@ const BYTES_PER_FACTOR_ENTRY: u64 = 16;
 
 /// Bytes per compressed-column entry for the iterative solver: its copy of J + μI by columns
 /// (value, row index) and by rows (value, column, slot), and ILU(0)'s factors on the permuted
-/// pattern (value, row, source slot, and their copy by rows) with its setup scratch (sort order,
-/// column of each slot).
+/// pattern (value, row, source slot, and their copy by rows) with its setup scratch (matching
+/// candidates).
 const BYTES_PER_ITERATIVE_ENTRY: u64 = 112;
 
 /// Fraction of physical memory that [`default_limit`] allows.
