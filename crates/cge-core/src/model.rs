@@ -73,7 +73,8 @@ pub(crate) enum NumeraireKind {
 /// Built by [`ModelSpec::build`]. It implements [`Problem`], so any `cge_solver` method can
 /// solve it; [`Model::solve`] does so from the last solution and returns [`Results`]. Shocks
 /// (`set_*` methods) change parameters but never the structure, so the Jacobian pattern stays
-/// fixed.
+/// fixed, except [`Model::set_elasticity`] turning the top input nest of a sector with demands
+/// at the output price to or from Leontief (its exact zeros are then left out or emitted).
 #[derive(Debug, Clone)]
 pub struct Model {
     pub(crate) name: String,
@@ -1138,10 +1139,10 @@ impl Model {
             } else {
                 tree.leaves.clone()
             };
-            // A leaf alone in its root child under a Leontief root (E22) has a fixed unit
-            // demand: its entries are exact zeros, not emitted (N² of them for a dense
-            // input–output table).
-            if at_output.is_some() && sigma_root == 0.0 && group.len() == 1 {
+            // A leaf directly under a Leontief root (E22) has a fixed unit demand: its
+            // entries are exact zeros, not emitted (N² of them for a dense input–output
+            // table).
+            if at_output.is_some() && sigma_root == 0.0 && fo.parent[fo.leaf_elem[m]] == root {
                 continue;
             }
             let g = fo.sensitivities(t, m, &st.trees, group.clone(), h, dx);
@@ -2034,8 +2035,10 @@ impl Model {
         let j = self.find_name("sector", &self.sectors, sector, &context)?;
         let e = self.nest_element(self.sector_trees[j].0, nest, &context)?;
         check_elasticity(sigma, || context.clone())?;
-        // Leontief roots emit fewer Jacobian entries: a change to or from 0 changes the layout.
-        if (self.forest.sigma[e] == 0.0) != (sigma == 0.0) {
+        // A Leontief top nest with demands at the output price emits fewer Jacobian entries:
+        // a change to or from 0 changes the layout.
+        let top = self.forest.trees[self.sector_trees[j].0].elems.start;
+        if e == top && self.at_output_price[j] && (self.forest.sigma[e] == 0.0) != (sigma == 0.0) {
             self.layout = OnceLock::new();
             self.structure.clear();
         }

@@ -128,7 +128,8 @@ impl<'a, P: Problem + ?Sized> Engine<'a, P> {
             });
         }
         let jac = SparseJacobian::with_structure(structure);
-        let kind = match opts.linear_solver.resolve(n, jac.nnz(), opts) {
+        // Fill positions hold no values: they do not make a pattern fuller.
+        let kind = match opts.linear_solver.resolve(n, jac.valued_nnz(), opts) {
             LinearSolver::Dense => Kind::Dense,
             LinearSolver::Iterative => Kind::Iterative,
             _ => Kind::Sparse,
@@ -215,7 +216,7 @@ impl<'a, P: Problem + ?Sized> Engine<'a, P> {
 
     fn factorization(&mut self) -> Option<&mut Factorization> {
         if self.factor.is_none() {
-            let density = self.jac.nnz() as f64 / (self.n as f64 * self.n as f64);
+            let density = self.jac.valued_nnz() as f64 / (self.n as f64 * self.n as f64);
             let (pivot, krylov) = (self.opts.singular_pivot, self.opts.krylov(density));
             let built = Factorization::new(self.kind, &self.jac, pivot, krylov)
                 .or_else(|_| Factorization::new(Kind::Dense, &self.jac, pivot, krylov));

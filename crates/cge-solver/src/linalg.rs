@@ -34,6 +34,7 @@ pub(crate) struct Structure {
     diag_slot: Vec<usize>,
     /// Whether a slot can hold a value (a triplet's or the diagonal's), not only fill.
     valued: Vec<bool>,
+    valued_count: usize,
 }
 
 /// Marks the diagonal's pairs while the structure is sorted.
@@ -151,6 +152,7 @@ impl Structure {
             row_idx,
             slot_of_triplet,
             diag_slot,
+            valued_count: valued.iter().filter(|&&v| v).count(),
             valued,
         }
     }
@@ -163,6 +165,11 @@ impl Structure {
     /// Triplets of the pattern it was built from.
     pub fn triplets(&self) -> usize {
         self.slot_of_triplet.len()
+    }
+
+    /// Stored entries that can hold a value (fill positions left out).
+    pub fn valued_entries(&self) -> usize {
+        self.valued_count
     }
 }
 
@@ -187,9 +194,15 @@ impl SparseJacobian {
         self.s.n
     }
 
-    /// Stored entries (after merging duplicates, with the diagonal).
+    /// Stored entries (after merging duplicates, with the diagonal and the fill positions).
     pub fn nnz(&self) -> usize {
         self.s.row_idx.len()
+    }
+
+    /// Stored entries that can hold values (fill positions left out): what decides the linear
+    /// solver and its preconditioner.
+    pub fn valued_nnz(&self) -> usize {
+        self.s.valued_entries()
     }
 
     /// Sums the triplet values into the CSC values.

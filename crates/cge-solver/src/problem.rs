@@ -56,14 +56,36 @@ impl std::error::Error for EvalError {}
 /// of its factorizations (the sparse LU's ordering, the ILU(0)'s pattern), which they can make
 /// much better.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "PatternData")]
 pub struct Pattern {
     n: usize,
     rows: Vec<usize>,
     cols: Vec<usize>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     fill_rows: Vec<usize>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     fill_cols: Vec<usize>,
+}
+
+/// A pattern as read, checked like [`Pattern::from_triplets`] and [`Pattern::with_fill`].
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PatternData {
+    n: usize,
+    rows: Vec<usize>,
+    cols: Vec<usize>,
+    #[serde(default)]
+    fill_rows: Vec<usize>,
+    #[serde(default)]
+    fill_cols: Vec<usize>,
+}
+
+impl TryFrom<PatternData> for Pattern {
+    type Error = PatternError;
+
+    fn try_from(d: PatternData) -> Result<Self, PatternError> {
+        Pattern::from_triplets(d.n, d.rows, d.cols)?.with_fill(d.fill_rows, d.fill_cols)
+    }
 }
 
 impl Pattern {
@@ -315,9 +337,15 @@ impl StructureCache {
         self.0.get().is_some()
     }
 
-    /// The kept analysis, or a new one of `pattern()` (kept from now on).
+    /// The kept analysis, or a new one of `pattern()` (kept from now on). The analysis runs
+    /// outside the cell's initialisation: it uses rayon, and a thread waiting on it may run
+    /// another solve of the same problem, which must not re-enter the cell.
     pub(crate) fn get_or_analyse(&self, pattern: impl FnOnce() -> Pattern) -> Arc<Structure> {
-        Arc::clone(self.0.get_or_init(|| Arc::new(Structure::new(&pattern()))))
+        if let Some(kept) = self.0.get() {
+            return Arc::clone(kept);
+        }
+        let analysed = Arc::new(Structure::new(&pattern()));
+        Arc::clone(self.0.get_or_init(|| analysed))
     }
 }
 
@@ -412,6 +440,15 @@ mod tests {
                 n: 2
             }
         );
+        // A pattern read from a file is checked the same way.
+        let read: Result<Pattern, _> =
+            serde_json::from_str(r#"{"n": 2, "rows": [0, 1], "cols": [0, 2]}"#);
+        assert!(read
+            .unwrap_err()
+            .to_string()
+            .contains("outside the 2 x 2 matrix"));
+        let json = serde_json::to_string(&diagonal).unwrap();
+        assert_eq!(serde_json::from_str::<Pattern>(&json).unwrap(), diagonal);
         let filled = diagonal.with_fill(vec![1], vec![0]).unwrap();
         assert_eq!(
             (filled.len(), filled.fill_rows(), filled.fill_cols()),
