@@ -386,3 +386,29 @@ fn the_pattern_is_analysed_once_per_model_until_it_changes() {
     model.solve(&options).unwrap();
     assert!(model.structure_cache().unwrap().is_filled());
 }
+
+#[test]
+fn parallel_solves_of_one_model_share_its_analysis_and_agree() {
+    use rayon::prelude::*;
+    // 92 unknowns: enough columns for the pattern's analysis to run on several threads.
+    let (sam, labels) = Sam::synthetic(20, 0, 4).unwrap();
+    let standard = StandardModel::calibrate(&sam, &labels).unwrap();
+    let mut model = standard.build().unwrap();
+    standard.scale_tariffs(&mut model, 0.0).unwrap();
+    let x0 = model.benchmark_point();
+    let model = &model;
+    // Solves of one model on several threads: the first to need the pattern's analysis
+    // builds it, the others wait for it or reuse it, and all find the same equilibrium.
+    let solutions: Vec<Vec<f64>> = (0..8)
+        .into_par_iter()
+        .map(|_| {
+            cge_solver::Solver::new(model.solver_options())
+                .unwrap()
+                .solve(model, &x0)
+                .unwrap()
+                .x
+        })
+        .collect();
+    assert!(model.structure_cache().unwrap().is_filled());
+    assert!(solutions.iter().all(|x| x == &solutions[0]));
+}
