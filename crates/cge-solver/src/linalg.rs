@@ -18,7 +18,7 @@ use faer::sparse::linalg::lu::{factorize_symbolic_lu, LuRef, NumericLu, Symbolic
 use faer::sparse::{SparseColMatRef, SymbolicSparseColMatRef};
 use faer::{Conj, Mat, MatMut, Par};
 
-use crate::engine::DIRECTION_ACCURACY;
+use crate::engine::{dot, inf_norm, two_norm, DIRECTION_ACCURACY};
 use crate::problem::Pattern;
 
 /// The compressed-column structure of a Jacobian pattern plus its diagonal and its fill
@@ -167,6 +167,16 @@ impl Structure {
         self.slot_of_triplet.len()
     }
 
+    /// out = Aᵀ v for the matrix A with this structure and CSC `values` (column by column: a
+    /// gather, the same bits on any thread count).
+    fn mul_transpose(&self, values: &[f64], v: &[f64], out: &mut [f64]) {
+        for (j, o) in out.iter_mut().enumerate() {
+            *o = (self.col_ptr[j]..self.col_ptr[j + 1])
+                .map(|k| values[k] * v[self.row_idx[k]])
+                .sum();
+        }
+    }
+
     /// Stored entries that can hold a value (fill positions left out).
     pub fn valued_entries(&self) -> usize {
         self.valued_count
@@ -227,11 +237,7 @@ impl SparseJacobian {
 
     /// out = Jᵀ v.
     pub fn mul_transpose(&self, v: &[f64], out: &mut [f64]) {
-        for (j, o) in out.iter_mut().enumerate() {
-            *o = (self.s.col_ptr[j]..self.s.col_ptr[j + 1])
-                .map(|k| self.values[k] * v[self.s.row_idx[k]])
-                .sum();
-        }
+        self.s.mul_transpose(&self.values, v, out);
     }
 
     /// Euclidean norm of each column.
@@ -560,12 +566,6 @@ pub(crate) struct Ilu0 {
     rows: CsrMirror,
     /// Slot of row i in the column being factored, or `usize::MAX`.
     slot_in_column: Vec<usize>,
-    /// Setup scratch: matching candidates (relative magnitude, slot, column); (row, slot)
-    /// of one column.
-    candidates: Vec<(f64, usize, usize)>,
-    column: Vec<(usize, usize)>,
-    col_max: Vec<f64>,
-    col_matched: Vec<bool>,
     /// Scratch for permuting a vector.
     scratch: Vec<f64>,
     /// Entries under this fraction of their column's largest (at the first factorization) are
@@ -576,10 +576,6 @@ pub(crate) struct Ilu0 {
 impl Ilu0 {
     fn new(jac: &SparseJacobian, drop_tolerance: f64) -> Self {
         let (n, nnz) = (jac.dim(), jac.nnz());
-        let longest = (0..n)
-            .map(|j| jac.s.col_ptr[j + 1] - jac.s.col_ptr[j])
-            .max()
-            .unwrap_or(0);
         Self {
             n,
             a: Arc::clone(&jac.s),
@@ -592,10 +588,6 @@ impl Ilu0 {
             factors: Vec::with_capacity(nnz + n),
             rows: CsrMirror::new(0, &[0], &[]),
             slot_in_column: vec![usize::MAX; n],
-            candidates: Vec::new(),
-            column: Vec::with_capacity(longest + 1),
-            col_max: vec![0.0; n],
-            col_matched: vec![false; n],
             scratch: vec![0.0; n],
             drop_tolerance,
         }
@@ -608,13 +600,13 @@ impl Ilu0 {
     fn permute(&mut self, values: &[f64]) {
         let (n, drop) = (self.n, self.drop_tolerance);
         let (cp, ri) = (&self.a.col_ptr, &self.a.row_idx);
-        let (col_max, col_matched) = (&mut self.col_max, &mut self.col_matched);
-        for (j, m) in col_max.iter_mut().enumerate() {
-            *m = values[cp[j]..cp[j + 1]]
-                .iter()
-                .fold(0.0f64, |m, v| m.max(v.abs()));
-        }
-        col_matched.fill(false);
+        // Set-up scratch, used once per solve.
+        let col_max: Vec<f64> = (0..n)
+            .map(|j| inf_norm(&values[cp[j]..cp[j + 1]]))
+            .collect();
+        let mut col_matched = vec![false; n];
+        let mut candidates: Vec<(f64, usize, usize)> = Vec::new();
+        let mut column: Vec<(usize, usize)> = Vec::new();
         // Entries the preconditioner keeps are matched first; the rest only for rows that
         // they leave unmatched. Sorting only the kept entries matters for dense patterns.
         self.row_perm.fill(usize::MAX);
@@ -623,7 +615,7 @@ impl Ilu0 {
             if unmatched == 0 {
                 break;
             }
-            self.candidates.clear();
+            candidates.clear();
             for j in (0..n).filter(|&j| !col_matched[j] && col_max[j] > 0.0) {
                 for s in cp[j]..cp[j + 1] {
                     let rel = values[s].abs() / col_max[j];
@@ -631,13 +623,12 @@ impl Ilu0 {
                         && (rel >= drop) == keep
                         && self.row_perm[ri[s]] == usize::MAX
                     {
-                        self.candidates.push((rel, s, j));
+                        candidates.push((rel, s, j));
                     }
                 }
             }
-            self.candidates
-                .sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-            for &(_, s, j) in &self.candidates {
+            candidates.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+            for &(_, s, j) in &candidates {
                 let i = ri[s];
                 if self.row_perm[i] == usize::MAX && !col_matched[j] {
                     self.row_perm[i] = j;
@@ -655,20 +646,20 @@ impl Ilu0 {
         self.row_idx.clear();
         self.from_a.clear();
         for j in 0..n {
-            self.column.clear();
+            column.clear();
             let m = col_max[j];
             for s in cp[j]..cp[j + 1] {
                 let r = self.row_perm[ri[s]];
                 let rel = if m > 0.0 { values[s].abs() / m } else { 0.0 };
                 if r == j || rel >= drop {
-                    self.column.push((r, s));
+                    column.push((r, s));
                 }
             }
-            if !self.column.iter().any(|&(r, _)| r == j) {
-                self.column.push((j, usize::MAX));
+            if !column.iter().any(|&(r, _)| r == j) {
+                column.push((j, usize::MAX));
             }
-            self.column.sort_unstable();
-            for &(r, s) in &self.column {
+            column.sort_unstable();
+            for &(r, s) in &column {
                 if r == j {
                     self.diag_slot[j] = self.row_idx.len();
                 }
@@ -804,15 +795,11 @@ pub(crate) struct KrylovSettings {
     pub drop_tolerance: f64,
 }
 
+#[cfg(test)]
 impl Default for KrylovSettings {
-    /// The defaults of [`crate::Options`].
+    /// The defaults of [`crate::Options`] on a sparse pattern (every entry kept).
     fn default() -> Self {
-        Self {
-            tolerance: 1e-8,
-            restart: 100,
-            max_iterations: 500,
-            drop_tolerance: 0.0,
-        }
+        crate::Options::default().krylov(0.0)
     }
 }
 
@@ -864,8 +851,7 @@ pub(crate) struct Gmres {
     /// iterations plus 10.
     fresh_iterations: Option<usize>,
     latest: (usize, bool),
-    /// Whether the ILU(0) was ever factored, and whether it was factored from `values`.
-    ilu_built: bool,
+    /// Whether the ILU(0) was factored from `values`.
     ilu_current: bool,
     /// Whether `values` holds a matrix that was factored successfully.
     valid: bool,
@@ -904,7 +890,6 @@ impl Gmres {
             z: vec![0.0; n],
             fresh_iterations: None,
             latest: (0, false),
-            ilu_built: false,
             ilu_current: false,
             valid: false,
             lu: None,
@@ -939,11 +924,12 @@ impl Gmres {
         // Jacobians (one full ILU(0) of the dense standard SAM model, N = 1,280, is several
         // seconds). A kept preconditioner that fails is refreshed before the LU is tried.
         let stale = match self.fresh_iterations {
+            // No ILU(0) yet, or none measured since the last refresh.
             None => true,
             Some(fresh) => !self.latest.1 || self.latest.0 > 2 * fresh + 10,
         };
         self.ilu_current = false;
-        if stale || !self.ilu_built {
+        if stale {
             self.refresh_preconditioner();
         }
         self.valid = true;
@@ -953,7 +939,6 @@ impl Gmres {
     /// ILU(0) of the current matrix.
     fn refresh_preconditioner(&mut self) {
         self.ilu.factor(&self.values);
-        self.ilu_built = true;
         self.ilu_current = true;
         self.fresh_iterations = None;
         self.stats.preconditioners += 1;
@@ -1034,7 +1019,7 @@ impl Gmres {
         let n = self.n;
         let m = self.settings.restart;
         self.x.fill(0.0);
-        let b_norm = norm2(b);
+        let b_norm = two_norm(b);
         if b_norm == 0.0 {
             return true;
         }
@@ -1046,19 +1031,13 @@ impl Gmres {
         // ([`DIRECTION_ACCURACY`] · ‖b‖∞): a 2-norm bound alone allows a residual concentrated
         // in a few rows of a large system, which the engine would reject. The cycles aim lower
         // until both hold.
-        let target_inf = DIRECTION_ACCURACY.max(self.settings.tolerance)
-            * b.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+        let target_inf = DIRECTION_ACCURACY.max(self.settings.tolerance) * inf_norm(b);
         let mut cycle_target = target;
-        let matrix = Csc {
-            col_ptr: &self.a.col_ptr,
-            row_idx: &self.a.row_idx,
-            values: &self.values,
-        };
         // r0 = b − A x; x = 0 at the first cycle.
         self.w.copy_from_slice(b);
         let mut done = 0;
         loop {
-            let beta = norm2(&self.w);
+            let beta = two_norm(&self.w);
             if beta <= target {
                 if self.w.iter().all(|r| r.abs() <= target_inf) {
                     return true;
@@ -1079,7 +1058,14 @@ impl Gmres {
                 // w = A M⁻¹ v_k.
                 self.z.copy_from_slice(&self.basis[k * n..(k + 1) * n]);
                 self.ilu.apply(&mut self.z, transpose);
-                product(&self.rows, matrix, &self.z, &mut self.w, transpose);
+                product(
+                    &self.rows,
+                    &self.a,
+                    &self.values,
+                    &self.z,
+                    &mut self.w,
+                    transpose,
+                );
                 let w = &mut self.w;
                 // Modified Gram–Schmidt.
                 let h = &mut self.hessenberg[k * (m + 1)..(k + 1) * (m + 1)];
@@ -1091,7 +1077,7 @@ impl Gmres {
                         *wj -= c * vj;
                     }
                 }
-                let w_norm = norm2(w);
+                let w_norm = two_norm(w);
                 h[k + 1] = w_norm;
                 if w_norm > 0.0 {
                     for (v, wj) in self.basis[(k + 1) * n..(k + 2) * n]
@@ -1150,7 +1136,14 @@ impl Gmres {
                 *xj += zj;
             }
             // True residual for the restart (and the convergence decision).
-            product(&self.rows, matrix, &self.x, &mut self.w, transpose);
+            product(
+                &self.rows,
+                &self.a,
+                &self.values,
+                &self.x,
+                &mut self.w,
+                transpose,
+            );
             for (wj, bj) in self.w.iter_mut().zip(b) {
                 *wj = bj - *wj;
             }
@@ -1261,30 +1254,17 @@ impl CsrMirror {
     }
 }
 
-fn norm2(v: &[f64]) -> f64 {
-    dot(v, v).sqrt()
-}
-
-fn dot(a: &[f64], b: &[f64]) -> f64 {
-    a.iter().zip(b).map(|(x, y)| x * y).sum()
-}
-
-/// A borrowed CSC matrix.
-#[derive(Clone, Copy)]
-struct Csc<'a> {
-    col_ptr: &'a [usize],
-    row_idx: &'a [usize],
-    values: &'a [f64],
-}
-
-/// out = A v (by rows) or Aᵀ v (by the columns of the CSC matrix): gathers both.
-fn product(rows: &CsrMirror, a: Csc<'_>, v: &[f64], out: &mut [f64], transpose: bool) {
+/// out = A v (by rows) or Aᵀ v (by the columns of A, with structure `a` and CSC `values`).
+fn product(
+    rows: &CsrMirror,
+    a: &Structure,
+    values: &[f64],
+    v: &[f64],
+    out: &mut [f64],
+    transpose: bool,
+) {
     if transpose {
-        for (j, o) in out.iter_mut().enumerate() {
-            *o = (a.col_ptr[j]..a.col_ptr[j + 1])
-                .map(|k| a.values[k] * v[a.row_idx[k]])
-                .sum();
-        }
+        a.mul_transpose(values, v, out);
     } else {
         rows.mul(v, out);
     }
@@ -1398,7 +1378,7 @@ mod tests {
                 .sum::<f64>()
                 .sqrt()
         };
-        let b_norm = norm2(b);
+        let b_norm = two_norm(b);
         let mut out = vec![0.0; n];
         let mut x = b.to_vec();
         f.solve(&mut x);
@@ -1438,7 +1418,7 @@ mod tests {
             tolerance: 1e-10,
             restart: 10,
             max_iterations: 500,
-            drop_tolerance: 0.0,
+            ..KrylovSettings::default()
         };
         let mut f = Factorization::new(Kind::Iterative, &jac, 1e-13, settings).unwrap();
         f.factor(&jac, 0.0).unwrap();
@@ -1545,7 +1525,7 @@ mod tests {
             tolerance: 1e-12,
             restart: 2,
             max_iterations: 2,
-            drop_tolerance: 0.0,
+            ..KrylovSettings::default()
         };
         let mut f = Factorization::new(Kind::Iterative, &jac, 1e-13, settings).unwrap();
         f.factor(&jac, 0.0).unwrap();
