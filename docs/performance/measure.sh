@@ -34,7 +34,8 @@ for spec in "80 0" "320 0" "640 0" "1280 0" "320 20" "1280 20" "2560 20" "5000 2
   set -- $spec
   run=$(./target/release/examples/sam_scale --sectors "$1" --inputs "$2")
   jacobian=$(field "Jacobian:" "$run")
-  record "$([ "$2" = 0 ] && echo sam_dense || echo sam_sparse)" "N=$1" "$((4 * $1 + 12))" \
+  record "$([ "$2" = 0 ] && echo sam_dense || echo sam_sparse)" "N=$1" \
+    "$(field "unknowns:" "$run" | awk '{print $2}')" \
     "$(awk '{print $4}' <<<"$jacobian")" "$(sed 's/.*(\(.*\) linear solver).*/\1/' <<<"$jacobian")" "$run"
 done
 cat "$out"

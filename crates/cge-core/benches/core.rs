@@ -104,7 +104,7 @@ fn solve_two_by_two(c: &mut Criterion) {
 }
 
 /// Synthetic worlds (R, S, F) for the solve benchmarks: about 10³, 10⁴ and, at GTAP's size,
-/// 4 × 10⁴ unknowns (about 25 s a sample: filter it out with `world_solve/[15]0x` for a
+/// 4 × 10⁴ unknowns (about 16 s a sample: filter it out with `world_solve/[15]0x` for a
 /// quick run).
 const WORLDS: [(usize, usize, usize); 3] = [(10, 10, 3), (50, 30, 5), (140, 65, 5)];
 

@@ -96,7 +96,8 @@ impl MemoryEstimate {
             linear_solver.resolve(n, most as usize, &options),
         );
         // `resolve` is monotone in the density: when the two ends differ, the sparse LU (the
-        // choice between the thresholds, and the iterative solver's fallback) is possible too.
+        // choice between the thresholds) is possible too. The iterative solver's LU fallback
+        // is not counted (docs/performance.md).
         let candidates: &[LinearSolver] = if sparsest == fullest {
             &[fullest]
         } else {
@@ -189,7 +190,8 @@ pub fn peak_resident() -> Option<u64> {
 
 /// Bytes of a model's own arrays for `elems` tree elements and `leaves` leaves: per element
 /// seven words of structure and four of evaluation state (twice: the solver keeps two points),
-/// per leaf eight words and a tax.
+/// per leaf eight words and 40 bytes for its tax (an 8-byte pointer, and the boxed tax itself
+/// for the leaves that are taxed).
 pub(crate) fn model_bytes(elems: u64, leaves: u64) -> u64 {
     elems * 8 * (7 + 8) + leaves * (8 * 8 + 40)
 }

@@ -1071,6 +1071,20 @@ impl Model {
         }
     }
 
+    /// Whether tree t is a Leontief input tree with demands at the output price (E22): its
+    /// leaves directly under the root have fixed unit demands, so their sensitivities and
+    /// their dependence on the output prices are exact zeros. The pattern depends on it.
+    fn leontief_at_output(&self, t: usize) -> bool {
+        self.output_tree_of(t).is_some()
+            && self.forest.sigma[self.forest.trees[t].elems.start] == 0.0
+    }
+
+    /// Forgets everything derived from the Jacobian's pattern, after a change of it.
+    fn pattern_changed(&mut self) {
+        self.layout = OnceLock::new();
+        self.structure.clear();
+    }
+
     /// Emits tree t's Jacobian triplets in a fixed order that depends on the structure only;
     /// the pattern and the values come from this one function (see [`Sink`]). `h` and `dx` are
     /// scratch of at least the tree's element and leaf counts, `h` all zero.
@@ -1091,6 +1105,7 @@ impl Model {
         let level_col = self.level_unknown(t);
         let is_demand = matches!(self.owner[t], Owner::Demand(_));
         let at_output = self.output_tree_of(t);
+        let leontief_at_output = self.leontief_at_output(t);
         let root = tree.elems.start;
         // Zero profit (E9): ∂(V π)/∂r_m = q_m p̄_m X_m (Shephard's lemma, with the Shephard
         // quantity, not the E22 demand).
@@ -1142,7 +1157,7 @@ impl Model {
             // A leaf directly under a Leontief root (E22) has a fixed unit demand: its
             // entries are exact zeros, not emitted (N² of them for a dense input–output
             // table).
-            if at_output.is_some() && sigma_root == 0.0 && fo.parent[fo.leaf_elem[m]] == root {
+            if leontief_at_output && fo.parent[fo.leaf_elem[m]] == root {
                 continue;
             }
             let g = fo.sensitivities(t, m, &st.trees, group.clone(), h, dx);
@@ -1163,12 +1178,13 @@ impl Model {
         // E22: the demands' dependence on the output prices, ∂ln κ/∂ρ_o = σ (∂R/∂ρ_o) / R.
         // Zeros under a Leontief root, whose positions are the fill of eliminating the
         // activity level: fill positions, which ILU(0) needs (on the 50 × 30 × 5 synthetic
-        // world GMRES takes ~80 iterations per system with them, over 600 without).
+        // world GMRES takes ~80 iterations per system with them; without, it reaches its
+        // 500-iteration limit and falls back to the sparse LU).
         let Some(t_out) = at_output else {
             return;
         };
         let out = &fo.trees[t_out];
-        if sigma_root == 0.0 {
+        if leontief_at_output {
             if sink.records_fill() {
                 for o in out.leaves.clone() {
                     for (col, _) in self.rcols(o, p, z) {
@@ -1383,7 +1399,7 @@ fn endowment_scale(e: &Endowment, z: &[f64]) -> f64 {
 /// Receives Jacobian triplets: records positions, counts them, or writes values in order.
 /// Entries in the numeraire's row are dropped in every mode, so the modes always agree.
 /// Fill positions (zeros of J where elimination fills in, see [`Pattern::with_fill`]) are
-/// recorded by the pattern mode only.
+/// recorded by the pattern mode and counted by the count mode; the value mode has none.
 trait Sink {
     fn push_unskipped(&mut self, row: usize, col: usize, value: f64);
     fn skip_row(&self) -> usize;
@@ -1392,7 +1408,12 @@ trait Sink {
             self.push_unskipped(row, col, value);
         }
     }
-    fn push_fill(&mut self, _row: usize, _col: usize) {}
+    fn push_fill_unskipped(&mut self, _row: usize, _col: usize) {}
+    fn push_fill(&mut self, row: usize, col: usize) {
+        if row != self.skip_row() {
+            self.push_fill_unskipped(row, col);
+        }
+    }
     fn records_fill(&self) -> bool {
         false
     }
@@ -1411,11 +1432,9 @@ impl Sink for PatternSink {
         self.rows.push(row);
         self.cols.push(col);
     }
-    fn push_fill(&mut self, row: usize, col: usize) {
-        if row != self.skip_row {
-            self.fill_rows.push(row);
-            self.fill_cols.push(col);
-        }
+    fn push_fill_unskipped(&mut self, row: usize, col: usize) {
+        self.fill_rows.push(row);
+        self.fill_cols.push(col);
     }
     fn records_fill(&self) -> bool {
         true
@@ -1435,10 +1454,8 @@ impl Sink for CountSink {
     fn push_unskipped(&mut self, _row: usize, _col: usize, _value: f64) {
         self.count += 1;
     }
-    fn push_fill(&mut self, row: usize, _col: usize) {
-        if row != self.skip_row {
-            self.fill += 1;
-        }
+    fn push_fill_unskipped(&mut self, _row: usize, _col: usize) {
+        self.fill += 1;
     }
     fn records_fill(&self) -> bool {
         true
@@ -2035,14 +2052,12 @@ impl Model {
         let j = self.find_name("sector", &self.sectors, sector, &context)?;
         let e = self.nest_element(self.sector_trees[j].0, nest, &context)?;
         check_elasticity(sigma, || context.clone())?;
-        // A Leontief top nest with demands at the output price emits fewer Jacobian entries:
-        // a change to or from 0 changes the layout.
-        let top = self.forest.trees[self.sector_trees[j].0].elems.start;
-        if e == top && self.at_output_price[j] && (self.forest.sigma[e] == 0.0) != (sigma == 0.0) {
-            self.layout = OnceLock::new();
-            self.structure.clear();
-        }
+        let t = self.sector_trees[j].0;
+        let before = self.leontief_at_output(t);
         self.forest.sigma[e] = sigma;
+        if self.leontief_at_output(t) != before {
+            self.pattern_changed();
+        }
         Ok(())
     }
 

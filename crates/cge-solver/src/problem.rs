@@ -1,5 +1,6 @@
 //! The problem interface: square systems F(x) = 0 and mixed complementarity problems.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use serde::{Deserialize, Serialize};
@@ -318,8 +319,21 @@ pub trait Problem {
 /// The solver's analysis of a Jacobian pattern, kept by a problem across solves (see
 /// [`Problem::structure_cache`]): the first solve fills it, later ones reuse it. Cloning shares
 /// the analysis.
-#[derive(Debug, Clone, Default)]
-pub struct StructureCache(OnceLock<Arc<Structure>>);
+#[derive(Debug, Default)]
+pub struct StructureCache {
+    kept: OnceLock<Arc<Structure>>,
+    /// Analyses run through this cache since it was created or cleared.
+    analyses: AtomicUsize,
+}
+
+impl Clone for StructureCache {
+    fn clone(&self) -> Self {
+        Self {
+            kept: self.kept.clone(),
+            analyses: AtomicUsize::new(self.analyses()),
+        }
+    }
+}
 
 impl StructureCache {
     /// An empty cache.
@@ -329,23 +343,31 @@ impl StructureCache {
 
     /// Forgets the analysis (after a change of the pattern).
     pub fn clear(&mut self) {
-        self.0 = OnceLock::new();
+        *self = Self::default();
     }
 
     /// Whether an analysis is kept.
     pub fn is_filled(&self) -> bool {
-        self.0.get().is_some()
+        self.kept.get().is_some()
+    }
+
+    /// How many times the pattern was analysed since the cache was created or cleared: 1 after
+    /// any number of solves of one problem (more only when solves on several threads start
+    /// together).
+    pub fn analyses(&self) -> usize {
+        self.analyses.load(Ordering::Relaxed)
     }
 
     /// The kept analysis, or a new one of `pattern()` (kept from now on). The analysis runs
     /// outside the cell's initialisation: it uses rayon, and a thread waiting on it may run
     /// another solve of the same problem, which must not re-enter the cell.
     pub(crate) fn get_or_analyse(&self, pattern: impl FnOnce() -> Pattern) -> Arc<Structure> {
-        if let Some(kept) = self.0.get() {
+        if let Some(kept) = self.kept.get() {
             return Arc::clone(kept);
         }
         let analysed = Arc::new(Structure::new(&pattern()));
-        Arc::clone(self.0.get_or_init(|| analysed))
+        self.analyses.fetch_add(1, Ordering::Relaxed);
+        Arc::clone(self.kept.get_or_init(|| analysed))
     }
 }
 
