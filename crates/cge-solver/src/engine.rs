@@ -116,10 +116,18 @@ impl<'a, P: Problem + ?Sized> Engine<'a, P> {
         }
         let bounds = bounds.filter(Bounds::any_finite);
         // The pattern's analysis, once per problem when it keeps it.
-        let structure = match problem.structure_cache() {
+        let analysed = match problem.structure_cache() {
             Some(cache) => cache.get_or_analyse(|| problem.jacobian_pattern()),
-            None => Arc::new(Structure::new(&problem.jacobian_pattern())),
+            None => {
+                let pattern = problem.jacobian_pattern();
+                Structure::new(&pattern).map(Arc::new).map_err(|_| pattern)
+            }
         };
+        let structure = analysed.map_err(|pattern| SolveError::PatternTooLarge {
+            problem: name.clone(),
+            dim: pattern.dim(),
+            triplets: pattern.len(),
+        })?;
         if structure.dim() != n {
             return Err(SolveError::PatternMismatch {
                 problem: name,
@@ -191,11 +199,12 @@ impl<'a, P: Problem + ?Sized> Engine<'a, P> {
         Ok(())
     }
 
-    /// Evaluates and assembles the Jacobian at an accepted point.
+    /// Evaluates and assembles the Jacobian at an accepted point, whose residual every method
+    /// has evaluated.
     pub fn jacobian(&mut self, x: &[f64]) -> Result<(), SolveError> {
         self.counts.jacobians += 1;
         self.problem
-            .jacobian(x, &mut self.jac.triplet_values)
+            .jacobian_after_residual(x, &mut self.jac.triplet_values)
             .map_err(|source| SolveError::JacobianRejected {
                 problem: self.problem.name().to_string(),
                 iteration: self.counts.iterations,
@@ -256,13 +265,13 @@ impl<'a, P: Problem + ?Sized> Engine<'a, P> {
             self.gradient_direction(r, d);
             return Direction::Gradient;
         }
-        if self.factor(0.0) && self.solve_checked(r, d) {
+        if self.factor(0.0) && self.solve_checked(r, d, true) {
             return Direction::Newton;
         }
         let scale = self.jac.max_abs().max(f64::MIN_POSITIVE);
         let mut shift = 1e-10 * scale;
         for _ in 0..8 {
-            if self.factor(shift) && self.solve_checked(r, d) {
+            if self.factor(shift) && self.solve_checked(r, d, false) {
                 self.counts.regularized += 1;
                 return Direction::Regularized;
             }
@@ -274,13 +283,24 @@ impl<'a, P: Problem + ?Sized> Engine<'a, P> {
     }
 
     /// d = −(factored matrix)⁻¹ r, accepted only if finite and solving the system accurately.
-    fn solve_checked(&mut self, r: &[f64], d: &mut [f64]) -> bool {
+    /// `unshifted`: the factored matrix is J itself, so a solution that the factorization
+    /// verified by its true residual (GMRES) needs no second product.
+    fn solve_checked(&mut self, r: &[f64], d: &mut [f64], unshifted: bool) -> bool {
         for (di, ri) in d.iter_mut().zip(r) {
             *di = -ri;
         }
         self.solve_factored(d);
         if !d.iter().all(|v| v.is_finite()) {
             return false;
+        }
+        if unshifted
+            && self
+                .factor
+                .as_ref()
+                .is_some_and(Factorization::last_solve_verified)
+        {
+            // ‖J d + r‖∞ ≤ DIRECTION_ACCURACY · ‖r‖∞, within the bound below.
+            return true;
         }
         // ‖J d + r‖ small relative to ‖r‖ + ‖J‖‖d‖: catches pivots that LU did not flag.
         self.jac.mul(d, &mut self.check);

@@ -7,6 +7,7 @@
 //! iteration loop does not allocate (except the iterative solver's LU fallback, at its first
 //! use).
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -37,8 +38,30 @@ pub(crate) struct Structure {
     valued_count: usize,
 }
 
-/// Marks the diagonal's pairs while the structure is sorted.
-const DIAGONAL: usize = usize::MAX;
+/// A column entry while the structure is built: row << 32 | triplet index, so that sorting
+/// the keys sorts by row, and repeated positions by triplet. Half the size of a (row, triplet)
+/// pair of `usize`s, which matters with millions of triplets.
+type Key = u64;
+
+/// The triplet index of the diagonal's keys.
+const DIAGONAL_KEY: u64 = u32::MAX as u64;
+
+fn key(row: usize, triplet: u64) -> Key {
+    ((row as u64) << 32) | triplet
+}
+
+fn key_row(k: Key) -> usize {
+    (k >> 32) as usize
+}
+
+fn key_triplet(k: Key) -> u64 {
+    k & DIAGONAL_KEY
+}
+
+/// A pattern too large for [`Structure`]: 2³² unknowns or 2³² − 1 triplets (a pattern that
+/// size needs over 64 GiB for its triplets alone).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct TooLarge;
 
 /// The Jacobian stored column by column. The problem's triplets are summed into their slots;
 /// the diagonal is always stored so that a shift μI never changes the structure.
@@ -52,101 +75,132 @@ pub(crate) struct SparseJacobian {
 }
 
 impl Structure {
-    /// The CSC structure of `pattern` plus the diagonal and the fill positions.
-    pub fn new(pattern: &Pattern) -> Self {
+    /// The CSC structure of `pattern` plus the diagonal and the fill positions. Built in
+    /// parallel; the result depends on the pattern alone, never on the number of threads.
+    ///
+    /// # Errors
+    /// [`TooLarge`] for 2³² unknowns or 2³² − 1 triplets.
+    pub fn new(pattern: &Pattern) -> Result<Self, TooLarge> {
+        let threads = rayon::current_num_threads();
+        // Two chunks of triplets and four groups of columns per thread, not too small.
+        let chunk = pattern.len().div_ceil(2 * threads).max(1 << 16);
+        let group = (pattern.len() + pattern.dim())
+            .div_ceil(4 * threads)
+            .max(1 << 14);
+        Self::in_parts(pattern, chunk, group)
+    }
+
+    /// [`Structure::new`] with counting-sort chunks of `chunk` triplets and merge groups of
+    /// about `group` keys (the result does not depend on either).
+    fn in_parts(pattern: &Pattern, chunk: usize, group: usize) -> Result<Self, TooLarge> {
         let n = pattern.dim();
-        // The triplets' and the diagonal's (row, triplet) pairs bucketed by column (a counting
-        // sort: the triplets are many and the columns short), each column then sorted by row,
-        // the columns in parallel (a column's order is the same on any thread).
-        let mut starts = vec![0; n + 1];
-        for &c in pattern.cols() {
-            starts[c + 1] += 1;
+        let (rows, cols) = (pattern.rows(), pattern.cols());
+        if u32::try_from(n).is_err() || rows.len() as u64 >= DIAGONAL_KEY {
+            return Err(TooLarge);
         }
-        for j in 0..n {
-            starts[j + 1] += starts[j] + 1;
+        let columns = sorted_columns(n, rows, cols, chunk.max(1));
+        let (fill_starts, fill) = bucket_fill(n, pattern.fill_rows(), pattern.fill_cols());
+        // Each column's rows: its keys' rows once each, merged with its fill rows (which
+        // repeat by the million: a dense input–output table's fill has N² entries in the
+        // exchange rate's column, so they are deduplicated with a marker per row rather than
+        // sorted). Groups of consecutive columns in parallel: first each column's length,
+        // then the rows written in place.
+        let groups = column_groups(&columns.starts, n, group.max(1));
+        let lens: Vec<Vec<usize>> = groups
+            .par_iter()
+            .map(|g| {
+                let mut marked_in = vec![usize::MAX; n];
+                g.clone()
+                    .map(|j| {
+                        let mut len = 0;
+                        for &k in columns.column(j) {
+                            let r = key_row(k);
+                            if marked_in[r] != j {
+                                marked_in[r] = j;
+                                len += 1;
+                            }
+                        }
+                        for &r in &fill[fill_starts[j]..fill_starts[j + 1]] {
+                            if marked_in[r] != j {
+                                marked_in[r] = j;
+                                len += 1;
+                            }
+                        }
+                        len
+                    })
+                    .collect()
+            })
+            .collect();
+        let mut col_ptr = Vec::with_capacity(n + 1);
+        col_ptr.push(0);
+        for len in lens.into_iter().flatten() {
+            col_ptr.push(col_ptr[col_ptr.len() - 1] + len);
         }
-        let mut next = starts[..n].to_vec();
-        let mut bucket = vec![(0, 0); starts[n]];
-        let triplets =
-            (pattern.cols().iter().zip(pattern.rows()).enumerate()).map(|(k, (&c, &r))| (k, c, r));
-        let diagonal = (0..n).map(|i| (DIAGONAL, i, i));
-        for (k, c, r) in triplets.chain(diagonal) {
-            bucket[next[c]] = (r, k);
-            next[c] += 1;
+        let total = col_ptr[n];
+        let (mut row_idx, mut valued) = (vec![0; total], vec![false; total]);
+        let mut parts = Vec::with_capacity(groups.len());
+        let (mut rows_rest, mut valued_rest) = (&mut row_idx[..], &mut valued[..]);
+        for g in &groups {
+            let len = col_ptr[g.end] - col_ptr[g.start];
+            let (r, r_tail) = std::mem::take(&mut rows_rest).split_at_mut(len);
+            let (v, v_tail) = std::mem::take(&mut valued_rest).split_at_mut(len);
+            parts.push((g.clone(), r, v));
+            (rows_rest, valued_rest) = (r_tail, v_tail);
         }
-        let mut columns = Vec::with_capacity(n);
-        let mut rest = &mut bucket[..];
-        for j in 0..n {
-            let (column, tail) = std::mem::take(&mut rest).split_at_mut(starts[j + 1] - starts[j]);
-            columns.push(column);
-            rest = tail;
-        }
-        columns
+        // A triplet's slot is its row's place in its column. Every triplet lies in one
+        // column, so the groups write disjoint triplets' slots.
+        let slots: Vec<AtomicUsize> = (0..rows.len()).map(|_| AtomicUsize::new(0)).collect();
+        let diag_slot: Vec<usize> = parts
             .into_par_iter()
-            .with_min_len(64)
-            .for_each(|column| column.sort_unstable());
-        // Fill rows bucketed by column. They repeat by the million (a dense input–output
-        // table's fill has N² entries in the exchange rate's column), so they are merged with
-        // a marker per row rather than sorted.
-        let mut fill_starts = vec![0; n + 1];
-        for &c in pattern.fill_cols() {
-            fill_starts[c + 1] += 1;
-        }
-        for j in 0..n {
-            fill_starts[j + 1] += fill_starts[j];
-        }
-        let mut next = fill_starts[..n].to_vec();
-        let mut fill = vec![0; fill_starts[n]];
-        for (&c, &r) in pattern.fill_cols().iter().zip(pattern.fill_rows()) {
-            fill[next[c]] = r;
-            next[c] += 1;
-        }
-        // A triplet's slot is its row's place in its column after merging.
-        let mut col_ptr = vec![0; n + 1];
-        let mut row_idx = Vec::with_capacity(bucket.len());
-        let mut valued = Vec::with_capacity(bucket.len());
-        let mut slot_of_triplet = vec![0; pattern.len()];
-        let mut diag_slot = vec![0; n];
-        let mut marked_in = vec![usize::MAX; n];
-        let mut extra = Vec::new();
-        for j in 0..n {
-            let column = &bucket[starts[j]..starts[j + 1]];
-            for &(r, _) in column {
-                marked_in[r] = j;
-            }
-            extra.clear();
-            for &r in &fill[fill_starts[j]..fill_starts[j + 1]] {
-                if marked_in[r] != j {
-                    marked_in[r] = j;
-                    extra.push(r);
+            .flat_map_iter(|(g, out_rows, out_valued)| {
+                let base = col_ptr[g.start];
+                let mut marked_in = vec![usize::MAX; n];
+                let mut extra = Vec::new();
+                let mut diagonal = Vec::with_capacity(g.len());
+                let mut at = 0;
+                for j in g.clone() {
+                    let first = at;
+                    let column = columns.column(j);
+                    for &k in column {
+                        marked_in[key_row(k)] = j;
+                    }
+                    extra.clear();
+                    for &r in &fill[fill_starts[j]..fill_starts[j + 1]] {
+                        if marked_in[r] != j {
+                            marked_in[r] = j;
+                            extra.push(r);
+                        }
+                    }
+                    extra.sort_unstable();
+                    let mut extra_rows = extra.iter().copied().peekable();
+                    let mut diag = 0;
+                    for &k in column {
+                        let r = key_row(k);
+                        while let Some(e) = extra_rows.next_if(|&e| e < r) {
+                            out_rows[at] = e;
+                            at += 1;
+                        }
+                        if at == first || out_rows[at - 1] != r {
+                            out_rows[at] = r;
+                            out_valued[at] = true;
+                            at += 1;
+                        }
+                        match key_triplet(k) {
+                            DIAGONAL_KEY => diag = base + at - 1,
+                            t => slots[t as usize].store(base + at - 1, Ordering::Relaxed),
+                        }
+                    }
+                    for e in extra_rows {
+                        out_rows[at] = e;
+                        at += 1;
+                    }
+                    diagonal.push(diag);
                 }
-            }
-            extra.sort_unstable();
-            let mut extra_rows = extra.iter().copied().peekable();
-            let first = row_idx.len();
-            for &(r, k) in column {
-                while let Some(e) = extra_rows.next_if(|&e| e < r) {
-                    row_idx.push(e);
-                    valued.push(false);
-                }
-                if row_idx.len() == first || row_idx.last() != Some(&r) {
-                    row_idx.push(r);
-                    valued.push(true);
-                }
-                let slot = row_idx.len() - 1;
-                if k == DIAGONAL {
-                    diag_slot[j] = slot;
-                } else {
-                    slot_of_triplet[k] = slot;
-                }
-            }
-            for e in extra_rows {
-                row_idx.push(e);
-                valued.push(false);
-            }
-            col_ptr[j + 1] = row_idx.len();
-        }
-        Self {
+                diagonal
+            })
+            .collect();
+        let slot_of_triplet = slots.into_iter().map(AtomicUsize::into_inner).collect();
+        Ok(Self {
             n,
             col_ptr,
             row_idx,
@@ -154,7 +208,7 @@ impl Structure {
             diag_slot,
             valued_count: valued.iter().filter(|&&v| v).count(),
             valued,
-        }
+        })
     }
 
     /// Dimension.
@@ -183,11 +237,113 @@ impl Structure {
     }
 }
 
+/// The keys of a pattern's triplets and of the diagonal, column by column, each column sorted.
+struct SortedColumns {
+    /// Column j is `keys[starts[j]..starts[j + 1]]`.
+    starts: Vec<usize>,
+    keys: Vec<Key>,
+}
+
+impl SortedColumns {
+    fn column(&self, j: usize) -> &[Key] {
+        &self.keys[self.starts[j]..self.starts[j + 1]]
+    }
+}
+
+/// A counting sort of the triplets by column in parallel chunks of `chunk` triplets, then each
+/// column gathered from the chunks and sorted, columns in parallel. Keys are unique, so the sorted
+/// columns do not depend on the chunks.
+fn sorted_columns(n: usize, rows: &[usize], cols: &[usize], chunk: usize) -> SortedColumns {
+    let local: Vec<(Vec<usize>, Vec<Key>)> = rows
+        .par_chunks(chunk)
+        .zip(cols.par_chunks(chunk))
+        .enumerate()
+        .map(|(c, (rows, cols))| {
+            let starts = column_starts(n, cols);
+            let mut next = starts[..n].to_vec();
+            let mut keys = vec![0; rows.len()];
+            let first = (c * chunk) as u64;
+            for (i, (&r, &j)) in rows.iter().zip(cols).enumerate() {
+                keys[next[j]] = key(r, first + i as u64);
+                next[j] += 1;
+            }
+            (starts, keys)
+        })
+        .collect();
+    // One more entry per column: the diagonal.
+    let mut starts = vec![0; n + 1];
+    for j in 0..n {
+        let len: usize = local.iter().map(|(s, _)| s[j + 1] - s[j]).sum();
+        starts[j + 1] = starts[j] + len + 1;
+    }
+    let mut keys = vec![0; starts[n]];
+    let mut columns = Vec::with_capacity(n);
+    let mut rest = &mut keys[..];
+    for j in 0..n {
+        let (column, tail) = std::mem::take(&mut rest).split_at_mut(starts[j + 1] - starts[j]);
+        columns.push(column);
+        rest = tail;
+    }
+    columns
+        .into_par_iter()
+        .enumerate()
+        .with_min_len(64)
+        .for_each(|(j, column)| {
+            let mut at = 0;
+            for (s, k) in &local {
+                let part = &k[s[j]..s[j + 1]];
+                column[at..at + part.len()].copy_from_slice(part);
+                at += part.len();
+            }
+            column[at] = key(j, DIAGONAL_KEY);
+            column.sort_unstable();
+        });
+    SortedColumns { starts, keys }
+}
+
+/// Where each column's entries start when `cols` (the entries' columns) are bucketed by
+/// column, with the total last.
+fn column_starts(n: usize, cols: &[usize]) -> Vec<usize> {
+    let mut starts = vec![0; n + 1];
+    for &j in cols {
+        starts[j + 1] += 1;
+    }
+    for j in 0..n {
+        starts[j + 1] += starts[j];
+    }
+    starts
+}
+
+/// Fill rows bucketed by column: column j's are `fill[starts[j]..starts[j + 1]]`.
+fn bucket_fill(n: usize, rows: &[usize], cols: &[usize]) -> (Vec<usize>, Vec<usize>) {
+    let starts = column_starts(n, cols);
+    let mut next = starts[..n].to_vec();
+    let mut fill = vec![0; starts[n]];
+    for (&c, &r) in cols.iter().zip(rows) {
+        fill[next[c]] = r;
+        next[c] += 1;
+    }
+    (starts, fill)
+}
+
+/// Consecutive columns in groups of at least `target` keys (the last one may have fewer).
+fn column_groups(starts: &[usize], n: usize, target: usize) -> Vec<std::ops::Range<usize>> {
+    let mut groups = Vec::new();
+    let mut first = 0;
+    for j in 0..n {
+        if starts[j + 1] - starts[first] >= target || j + 1 == n {
+            groups.push(first..j + 1);
+            first = j + 1;
+        }
+    }
+    groups
+}
+
 impl SparseJacobian {
     /// A Jacobian of `pattern`'s structure, all zero.
     #[cfg(test)]
     pub fn new(pattern: &Pattern) -> Self {
-        Self::with_structure(Arc::new(Structure::new(pattern)))
+        Self::with_structure(Arc::new(Structure::new(pattern).expect("a small pattern")))
     }
 
     /// A Jacobian of the given structure, all zero.
@@ -315,8 +471,6 @@ impl Factorization {
         Ok(match kind {
             Kind::Dense => Self::Dense(DenseLu::new(jac.dim(), singular_pivot)),
             Kind::Sparse => Self::Sparse(Box::new(SparseLu::new(jac)?)),
-            // The row copies index columns in 32 bits.
-            Kind::Iterative if u32::try_from(jac.dim()).is_err() => return Err(Singular),
             Kind::Iterative => Self::Iterative(Box::new(Gmres::new(jac, krylov))),
         })
     }
@@ -352,6 +506,17 @@ impl Factorization {
             Self::Dense(d) => d.solve(rhs, false),
             Self::Sparse(s) => s.solve(rhs, false),
             Self::Iterative(g) => g.solve(rhs, false),
+        }
+    }
+
+    /// Whether the last forward solve was checked against the factored matrix by its true
+    /// residual, ‖b − (J + μI) x‖∞ ≤ [`DIRECTION_ACCURACY`] · ‖b‖∞: true after a converged
+    /// GMRES, which computes that residual anyway; false for the LU factorizations, whose
+    /// solutions the caller checks.
+    pub fn last_solve_verified(&self) -> bool {
+        match self {
+            Self::Iterative(g) => g.last_verified,
+            _ => false,
         }
     }
 
@@ -861,6 +1026,8 @@ pub(crate) struct Gmres {
     /// Whether the LU fallback's symbolic analysis failed (for every matrix: it depends on
     /// the structure alone).
     lu_structure_failed: bool,
+    /// Whether the last forward solve converged (see [`Factorization::last_solve_verified`]).
+    last_verified: bool,
     pub stats: KrylovStats,
 }
 
@@ -895,6 +1062,7 @@ impl Gmres {
             lu: None,
             lu_current: false,
             lu_structure_failed: false,
+            last_verified: false,
             stats: KrylovStats::default(),
         }
     }
@@ -904,18 +1072,33 @@ impl Gmres {
         // is overwritten, and `solve` answers NaN until the next good matrix.
         self.valid = false;
         self.lu_current = false;
-        let finite = jac.values.iter().all(|v| v.is_finite())
-            && self
-                .a
-                .diag_slot
-                .iter()
-                .all(|&s| (jac.values[s] + shift).is_finite());
+        // Copied and checked in one pass, in parallel chunks for large matrices: at N = 1,280
+        // the dense standard SAM model's matrix has 5 × 10⁶ entries.
+        let copy_chunk = |(to, from): (&mut [f64], &[f64])| {
+            let mut finite = true;
+            for (t, &f) in to.iter_mut().zip(from) {
+                *t = f;
+                finite &= f.is_finite();
+            }
+            finite
+        };
+        let finite = if jac.values.len() < PARALLEL_MIN_ENTRIES {
+            copy_chunk((&mut self.values, &jac.values))
+        } else {
+            self.values
+                .par_chunks_mut(PARALLEL_CHUNK)
+                .zip(jac.values.par_chunks(PARALLEL_CHUNK))
+                .map(copy_chunk)
+                .reduce(|| true, |a, b| a && b)
+        };
         if !finite {
             return Err(Singular);
         }
-        self.values.copy_from_slice(&jac.values);
         for &s in &self.a.diag_slot {
             self.values[s] += shift;
+            if !self.values[s].is_finite() {
+                return Err(Singular);
+            }
         }
         self.rows.refresh(&self.values);
         // Newton–Krylov with a lagged preconditioner (Kelley 1995, §6.4; Knoll & Keyes 2004):
@@ -961,6 +1144,7 @@ impl Gmres {
     /// one fails), else the sparse LU; NaN when everything fails or no matrix is factored, so
     /// that the caller's accuracy check rejects the direction.
     fn solve(&mut self, rhs: &mut [f64], transpose: bool) {
+        self.last_verified = false;
         if !self.valid {
             rhs.fill(f64::NAN);
             return;
@@ -974,6 +1158,8 @@ impl Gmres {
             }
             if converged {
                 rhs.copy_from_slice(&self.x);
+                // GMRES's residual bound is the engine's only when its tolerance is not looser.
+                self.last_verified = !transpose && self.settings.tolerance <= DIRECTION_ACCURACY;
                 return;
             }
             self.stats.fallbacks += 1;
@@ -1174,6 +1360,9 @@ struct CsrMirror {
 /// the work.
 const PARALLEL_MIN_ENTRIES: usize = 100_000;
 
+/// Entries per task of the parallel copies.
+const PARALLEL_CHUNK: usize = 1 << 16;
+
 impl CsrMirror {
     fn new(n: usize, col_ptr: &[usize], row_idx: &[usize]) -> Self {
         Self::with_slots(n, col_ptr, row_idx, |_| true)
@@ -1205,7 +1394,7 @@ impl CsrMirror {
                 let i = row_idx[s];
                 let k = next[i];
                 next[i] += 1;
-                // n < 2³², checked by `Factorization::new`.
+                // n < 2³², checked by `Structure::new`.
                 col_idx[k] = j as u32;
                 slot[k] = s;
                 if i == j {
@@ -1224,8 +1413,18 @@ impl CsrMirror {
 
     /// Copies the values of the CSC matrix with this structure.
     fn refresh(&mut self, csc_values: &[f64]) {
-        for (v, &s) in self.values.iter_mut().zip(&self.slot) {
-            *v = csc_values[s];
+        let gather = |(to, slots): (&mut [f64], &[usize])| {
+            for (v, &s) in to.iter_mut().zip(slots) {
+                *v = csc_values[s];
+            }
+        };
+        if self.values.len() < PARALLEL_MIN_ENTRIES {
+            gather((&mut self.values, &self.slot));
+        } else {
+            self.values
+                .par_chunks_mut(PARALLEL_CHUNK)
+                .zip(self.slot.par_chunks(PARALLEL_CHUNK))
+                .for_each(gather);
         }
     }
 
@@ -1282,6 +1481,61 @@ mod tests {
         }
         jac.assemble();
         jac
+    }
+
+    proptest::proptest! {
+        /// Against a direct construction from ordered sets, whatever the chunks and groups.
+        #[test]
+        fn structure_holds_every_position_once_in_order(
+            n in 1usize..30,
+            triplets in proptest::collection::vec((0usize..1000, 0usize..1000), 0..200),
+            fill in proptest::collection::vec((0usize..1000, 0usize..1000), 0..100),
+            chunk in 1usize..50,
+            group in 1usize..50,
+        ) {
+            use std::collections::{BTreeMap, BTreeSet};
+            let (rows, cols): (Vec<usize>, Vec<usize>) =
+                triplets.iter().map(|&(r, c)| (r % n, c % n)).unzip();
+            let (fill_rows, fill_cols): (Vec<usize>, Vec<usize>) =
+                fill.iter().map(|&(r, c)| (r % n, c % n)).unzip();
+            let pattern = Pattern::from_triplets(n, rows.clone(), cols.clone())
+                .unwrap()
+                .with_fill(fill_rows.clone(), fill_cols.clone())
+                .unwrap();
+            let s = Structure::in_parts(&pattern, chunk, group).unwrap();
+            // (column, row) → valued.
+            let mut expected = BTreeMap::new();
+            for (&r, &c) in fill_rows.iter().zip(&fill_cols) {
+                expected.insert((c, r), false);
+            }
+            for (&r, &c) in rows.iter().zip(&cols) {
+                expected.insert((c, r), true);
+            }
+            for i in 0..n {
+                expected.insert((i, i), true);
+            }
+            let mut found = BTreeMap::new();
+            for j in 0..n {
+                let column: Vec<usize> = s.row_idx[s.col_ptr[j]..s.col_ptr[j + 1]].to_vec();
+                let unique: BTreeSet<usize> = column.iter().copied().collect();
+                proptest::prop_assert_eq!(unique.into_iter().collect::<Vec<_>>(), column.clone());
+                for slot in s.col_ptr[j]..s.col_ptr[j + 1] {
+                    found.insert((j, s.row_idx[slot]), s.valued[slot]);
+                }
+                proptest::prop_assert_eq!(s.row_idx[s.diag_slot[j]], j);
+                proptest::prop_assert!(s.diag_slot[j] >= s.col_ptr[j] && s.diag_slot[j] < s.col_ptr[j + 1]);
+            }
+            proptest::prop_assert_eq!(&found, &expected);
+            for (k, (&r, &c)) in rows.iter().zip(&cols).enumerate() {
+                let slot = s.slot_of_triplet[k];
+                proptest::prop_assert!(slot >= s.col_ptr[c] && slot < s.col_ptr[c + 1]);
+                proptest::prop_assert_eq!(s.row_idx[slot], r);
+            }
+            proptest::prop_assert_eq!(s.valued_count, expected.values().filter(|&&v| v).count());
+            let whole = Structure::new(&pattern).unwrap();
+            proptest::prop_assert_eq!(&whole.row_idx, &s.row_idx);
+            proptest::prop_assert_eq!(&whole.slot_of_triplet, &s.slot_of_triplet);
+        }
     }
 
     #[test]

@@ -5,7 +5,7 @@ use std::sync::{Arc, OnceLock};
 
 use serde::{Deserialize, Serialize};
 
-use crate::linalg::Structure;
+use crate::linalg::{Structure, TooLarge};
 
 /// A point rejected by the problem's own code, for example a negative price entering a CES
 /// function. The solver treats it as "outside the domain": a line search shortens its step; at
@@ -302,6 +302,17 @@ pub trait Problem {
     /// [`EvalError`] when x lies outside the domain of F.
     fn jacobian(&self, x: &[f64], values: &mut [f64]) -> Result<(), EvalError>;
 
+    /// The same as [`Problem::jacobian`], called by the solver at a point whose residual it has
+    /// evaluated during the same solve (Newton's methods evaluate both at every accepted
+    /// point), so that a problem may reuse work from that evaluation. The default calls
+    /// [`Problem::jacobian`].
+    ///
+    /// # Errors
+    /// As [`Problem::jacobian`].
+    fn jacobian_after_residual(&self, x: &[f64], values: &mut [f64]) -> Result<(), EvalError> {
+        self.jacobian(x, values)
+    }
+
     /// Box bounds turning the system into a mixed complementarity problem; `None` for a plain
     /// system of equations.
     fn bounds(&self) -> Option<Bounds> {
@@ -361,13 +372,20 @@ impl StructureCache {
     /// The kept analysis, or a new one of `pattern()` (kept from now on). The analysis runs
     /// outside the cell's initialisation: it uses rayon, and a thread waiting on it may run
     /// another solve of the same problem, which must not re-enter the cell.
-    pub(crate) fn get_or_analyse(&self, pattern: impl FnOnce() -> Pattern) -> Arc<Structure> {
+    ///
+    /// # Errors
+    /// The pattern when it is too large for [`Structure`] (nothing is kept).
+    pub(crate) fn get_or_analyse(
+        &self,
+        pattern: impl FnOnce() -> Pattern,
+    ) -> Result<Arc<Structure>, Pattern> {
         if let Some(kept) = self.kept.get() {
-            return Arc::clone(kept);
+            return Ok(Arc::clone(kept));
         }
-        let analysed = Arc::new(Structure::new(&pattern()));
+        let pattern = pattern();
+        let analysed = Arc::new(Structure::new(&pattern).map_err(|TooLarge| pattern)?);
         self.analyses.fetch_add(1, Ordering::Relaxed);
-        Arc::clone(self.kept.get_or_init(|| analysed))
+        Ok(Arc::clone(self.kept.get_or_init(|| analysed)))
     }
 }
 
@@ -386,6 +404,9 @@ impl<P: Problem + ?Sized> Problem for &P {
     }
     fn jacobian(&self, x: &[f64], values: &mut [f64]) -> Result<(), EvalError> {
         (**self).jacobian(x, values)
+    }
+    fn jacobian_after_residual(&self, x: &[f64], values: &mut [f64]) -> Result<(), EvalError> {
+        (**self).jacobian_after_residual(x, values)
     }
     fn bounds(&self) -> Option<Bounds> {
         (**self).bounds()

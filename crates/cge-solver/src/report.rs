@@ -340,6 +340,19 @@ pub enum SolveError {
         /// The pattern's dimension.
         found: usize,
     },
+    /// A Jacobian pattern with 2³² unknowns or 2³² − 1 triplets, beyond the solver's 32-bit
+    /// indices (such a pattern needs over 64 GiB for its triplets alone).
+    #[error(
+        "problem `{problem}`: Jacobian pattern with {dim} unknowns and {triplets} triplets is too large (at most 2^32 - 1 unknowns and 2^32 - 2 triplets)"
+    )]
+    PatternTooLarge {
+        /// The problem's name.
+        problem: String,
+        /// The pattern's dimension.
+        dim: usize,
+        /// The pattern's triplets.
+        triplets: usize,
+    },
     /// A linear solver's name that is not one of [`LinearSolver::NAMES`].
     #[error("unknown linear solver `{found}`: expected auto, dense, sparse or iterative")]
     UnknownLinearSolver {
