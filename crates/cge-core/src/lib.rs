@@ -76,6 +76,7 @@ mod error;
 pub mod families;
 pub mod memory;
 mod model;
+mod name;
 mod results;
 mod spec;
 pub mod tolerances;
@@ -83,6 +84,7 @@ mod tree;
 
 pub use error::{closest_names, CoreError, Imbalance};
 pub use model::Model;
+pub use name::Name;
 pub use results::{ConsumerDemands, FlowQuantity, NumeraireReport, Results, SectorFlows, Welfare};
 pub use spec::{
     Affine, AuxiliarySpec, CommoditySpec, ConsumerSpec, EndowmentSpec, Flow, IncomeShareSpec,

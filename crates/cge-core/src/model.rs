@@ -123,6 +123,8 @@ pub(crate) struct Layout {
     pub total: usize,
     /// Fill positions (see [`Pattern::with_fill`]).
     pub fill: usize,
+    /// Where each block's fill positions start (one more entry: the trees' total).
+    pub block_fill: Vec<usize>,
     /// Largest element and leaf counts of one tree (sizes of per-thread scratch).
     pub max_elems: usize,
     pub max_leaves: usize,
@@ -135,21 +137,68 @@ const BLOCK_ELEMS: usize = 2_048;
 /// Tree states kept for reuse by later evaluations: a fresh one per residual meant touching
 /// new memory at every evaluation (a tenth of the dense standard SAM model's solve, N = 1,280,
 /// was page faults). Every evaluation overwrites a state entirely, so reuse is invisible.
-#[derive(Debug, Default)]
-pub(crate) struct StatePool(Mutex<Vec<TreeState>>);
+///
+/// The pool also keeps the evaluation behind the latest residual, with its point, for the
+/// Jacobian that Newton's methods ask for at the same point
+/// ([`Problem::jacobian_after_residual`]): evaluating the trees again would cost as much
+/// as the residual itself.
+#[derive(Default)]
+pub(crate) struct StatePool {
+    free: Mutex<Vec<TreeState>>,
+    latest: Mutex<Option<(Vec<f64>, EvalState)>>,
+}
 
 impl StatePool {
     fn take(&self) -> Option<TreeState> {
-        self.0.lock().ok()?.pop()
+        self.free.lock().ok()?.pop()
     }
 
-    fn give(&self, state: TreeState) {
-        if let Ok(mut states) = self.0.lock() {
+    pub(crate) fn give(&self, state: TreeState) {
+        if let Ok(mut states) = self.free.lock() {
             // Evaluations run one at a time, except when a caller runs several in parallel.
             if states.len() < 2 {
                 states.push(state);
             }
         }
+    }
+
+    /// Keeps `st`, the evaluation at x, as the latest; the one it replaces returns to the pool.
+    fn keep_latest(&self, x: &[f64], st: EvalState) {
+        let Ok(mut latest) = self.latest.lock() else {
+            return;
+        };
+        let (point, replaced) = match latest.take() {
+            Some((mut point, old)) => {
+                point.clear();
+                point.extend_from_slice(x);
+                (point, Some(old))
+            }
+            None => (x.to_vec(), None),
+        };
+        *latest = Some((point, st));
+        drop(latest);
+        if let Some(old) = replaced {
+            self.give(old.trees);
+        }
+    }
+
+    /// The latest evaluation if it was at exactly x (bit for bit).
+    fn take_latest_at(&self, x: &[f64]) -> Option<EvalState> {
+        let mut latest = self.latest.lock().ok()?;
+        let same = latest.as_ref().is_some_and(|(point, _)| {
+            point.len() == x.len() && point.iter().zip(x).all(|(a, b)| a.to_bits() == b.to_bits())
+        });
+        if same {
+            latest.take().map(|(_, st)| st)
+        } else {
+            None
+        }
+    }
+}
+
+impl std::fmt::Debug for StatePool {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("StatePool")
     }
 }
 
@@ -1299,24 +1348,50 @@ impl Model {
             let x = self.benchmark_point();
             let max_elems = fo.trees.iter().map(|t| t.elems.len()).max().unwrap_or(0);
             let max_leaves = fo.trees.iter().map(|t| t.leaves.len()).max().unwrap_or(0);
-            let mut h = vec![0.0; max_elems];
-            let mut dx = vec![0.0; max_leaves];
+            let skip_row = self.numeraire_index();
+            // Each block's trees counted on one thread: (triplets, fill) per tree.
+            let counts: Vec<Vec<(usize, usize)>> = self
+                .blocks
+                .par_iter()
+                .map(|b| {
+                    let mut h = vec![0.0; max_elems];
+                    let mut dx = vec![0.0; max_leaves];
+                    b.clone()
+                        .map(|t| {
+                            let mut sink = CountSink {
+                                count: 0,
+                                fill: 0,
+                                skip_row,
+                            };
+                            self.emit_tree(t, &x, &st, &mut sink, &mut h, &mut dx);
+                            (sink.count, sink.fill)
+                        })
+                        .collect()
+                })
+                .collect();
             let mut offsets = Vec::with_capacity(fo.trees.len() + 1);
+            let mut block_fill = Vec::with_capacity(self.blocks.len() + 1);
             let mut sink = CountSink {
                 count: 0,
                 fill: 0,
-                skip_row: self.numeraire_index(),
+                skip_row,
             };
-            for t in 0..fo.trees.len() {
-                offsets.push(sink.count);
-                self.emit_tree(t, &x, &st, &mut sink, &mut h, &mut dx);
+            for block in counts {
+                block_fill.push(sink.fill);
+                for (count, fill) in block {
+                    offsets.push(sink.count);
+                    sink.count += count;
+                    sink.fill += fill;
+                }
             }
             offsets.push(sink.count);
+            block_fill.push(sink.fill);
             self.emit_rest(&x, &mut sink);
             Layout {
                 offsets,
                 total: sink.count,
                 fill: sink.fill,
+                block_fill,
                 max_elems,
                 max_leaves,
             }
@@ -1358,7 +1433,16 @@ impl Model {
 
     /// The full residual at x with the numeraire's equation replaced, plus the dropped
     /// equation's value (the Walras residual).
-    pub(crate) fn residual_and_walras(&self, x: &[f64], f: &mut [f64]) -> Result<f64, EvalError> {
+    #[cfg(test)]
+    fn residual_and_walras(&self, x: &[f64], f: &mut [f64]) -> Result<f64, EvalError> {
+        let (walras, st) = self.residual_with_state(x, f)?;
+        self.states.give(st.trees);
+        Ok(walras)
+    }
+
+    /// The full residual at x with the numeraire's equation replaced, the dropped equation's
+    /// value (the Walras residual) and the evaluation at x.
+    fn residual_with_state(&self, x: &[f64], f: &mut [f64]) -> Result<(f64, EvalState), EvalError> {
         if f.len() != self.dim() {
             return Err(EvalError::new(format!(
                 "residual buffer has length {}, expected {}",
@@ -1368,11 +1452,10 @@ impl Model {
         }
         let st = self.evaluate(x)?;
         self.raw_residual(x, &st, f);
-        self.states.give(st.trees);
         let num = self.numeraire_index();
         let walras = f[num];
         f[num] = x[num] - self.numeraire_value;
-        Ok(walras)
+        Ok((walras, st))
     }
 }
 
@@ -1419,22 +1502,39 @@ trait Sink {
     }
 }
 
-struct PatternSink {
-    rows: Vec<usize>,
-    cols: Vec<usize>,
-    fill_rows: Vec<usize>,
-    fill_cols: Vec<usize>,
+/// Writes a pattern's triplets and fill positions into preallocated slices.
+struct SliceSink<'a> {
+    rows: &'a mut [usize],
+    cols: &'a mut [usize],
+    fill_rows: &'a mut [usize],
+    fill_cols: &'a mut [usize],
+    pos: usize,
+    fill_pos: usize,
     skip_row: usize,
 }
 
-impl Sink for PatternSink {
+impl SliceSink<'_> {
+    /// Whether every slot was written, and no more.
+    fn is_full(&self) -> bool {
+        self.pos == self.rows.len() && self.fill_pos == self.fill_rows.len()
+    }
+}
+
+impl Sink for SliceSink<'_> {
     fn push_unskipped(&mut self, row: usize, col: usize, _value: f64) {
-        self.rows.push(row);
-        self.cols.push(col);
+        if let (Some(r), Some(c)) = (self.rows.get_mut(self.pos), self.cols.get_mut(self.pos)) {
+            (*r, *c) = (row, col);
+        }
+        self.pos += 1;
     }
     fn push_fill_unskipped(&mut self, row: usize, col: usize) {
-        self.fill_rows.push(row);
-        self.fill_cols.push(col);
+        if let (Some(r), Some(c)) = (
+            self.fill_rows.get_mut(self.fill_pos),
+            self.fill_cols.get_mut(self.fill_pos),
+        ) {
+            (*r, *c) = (row, col);
+        }
+        self.fill_pos += 1;
     }
     fn records_fill(&self) -> bool {
         true
@@ -1495,44 +1595,127 @@ impl Problem for Model {
     }
 
     fn residual(&self, x: &[f64], f: &mut [f64]) -> Result<(), EvalError> {
-        self.residual_and_walras(x, f).map(|_| ())
+        let (_, st) = self.residual_with_state(x, f)?;
+        self.states.keep_latest(x, st);
+        Ok(())
     }
 
     fn jacobian_pattern(&self) -> Pattern {
-        let total = self.jacobian_len();
         let st = self.structural_eval_state();
         let x = self.benchmark_point();
         let layout = self.layout();
-        let mut h = vec![0.0; layout.max_elems];
-        let mut dx = vec![0.0; layout.max_leaves];
-        let mut sink = PatternSink {
-            rows: Vec::with_capacity(total),
-            cols: Vec::with_capacity(total),
-            fill_rows: Vec::with_capacity(layout.fill),
-            fill_cols: Vec::with_capacity(layout.fill),
-            skip_row: self.numeraire_index(),
-        };
-        for t in 0..self.forest.trees.len() {
-            self.emit_tree(t, &x, &st, &mut sink, &mut h, &mut dx);
+        let skip_row = self.numeraire_index();
+        let (mut rows, mut cols) = (vec![0; layout.total], vec![0; layout.total]);
+        let (mut fill_rows, mut fill_cols) = (vec![0; layout.fill], vec![0; layout.fill]);
+        // Each block of trees writes its own slices, as in `jacobian_at`.
+        let ntrees = self.forest.trees.len();
+        let mut sinks = Vec::with_capacity(self.blocks.len() + 1);
+        let (mut r, mut c) = (&mut rows[..], &mut cols[..]);
+        let (mut fr, mut fc) = (&mut fill_rows[..], &mut fill_cols[..]);
+        let block_ends = self.blocks.iter().map(|b| b.end).chain([ntrees]);
+        let mut start = 0;
+        for (i, end) in block_ends.enumerate() {
+            // The last "block" is the rest: emitted after the trees.
+            let (len, fill) = if i < self.blocks.len() {
+                (
+                    layout.offsets[end] - layout.offsets[start],
+                    layout.block_fill[i + 1] - layout.block_fill[i],
+                )
+            } else {
+                (r.len(), fr.len())
+            };
+            let (rh, rt) = std::mem::take(&mut r).split_at_mut(len);
+            let (ch, ct) = std::mem::take(&mut c).split_at_mut(len);
+            let (frh, frt) = std::mem::take(&mut fr).split_at_mut(fill);
+            let (fch, fct) = std::mem::take(&mut fc).split_at_mut(fill);
+            sinks.push(SliceSink {
+                rows: rh,
+                cols: ch,
+                fill_rows: frh,
+                fill_cols: fch,
+                pos: 0,
+                fill_pos: 0,
+                skip_row,
+            });
+            (r, c, fr, fc) = (rt, ct, frt, fct);
+            start = end;
         }
-        self.emit_rest(&x, &mut sink);
-        Pattern::from_triplets(self.dim(), sink.rows, sink.cols)
-            .and_then(|p| p.with_fill(sink.fill_rows, sink.fill_cols))
+        let mut rest = sinks.pop();
+        let layout_ok = self
+            .blocks
+            .par_iter()
+            .zip(sinks)
+            .map(|(b, mut sink)| {
+                let mut h = vec![0.0; layout.max_elems];
+                let mut dx = vec![0.0; layout.max_leaves];
+                for t in b.clone() {
+                    self.emit_tree(t, &x, &st, &mut sink, &mut h, &mut dx);
+                }
+                sink.is_full()
+            })
+            .collect::<Vec<bool>>();
+        if let Some(sink) = rest.as_mut() {
+            self.emit_rest(&x, sink);
+        }
+        let consistent =
+            layout_ok.iter().all(|&ok| ok) && rest.as_ref().is_some_and(SliceSink::is_full);
+        if !consistent {
+            // The emitter disagrees with its layout: a bug. The dense pattern is always valid
+            // (and the Jacobian then reports the disagreement as an error).
+            return Pattern::dense(self.dim());
+        }
+        Pattern::from_triplets(self.dim(), rows, cols)
+            .and_then(|p| p.with_fill(fill_rows, fill_cols))
             // Every emitted index is a valid unknown, so this cannot fail; fall back to dense
             // rather than panic.
             .unwrap_or_else(|_| Pattern::dense(self.dim()))
     }
 
     fn jacobian(&self, x: &[f64], values: &mut [f64]) -> Result<(), EvalError> {
+        let st = self.evaluate(x)?;
+        self.jacobian_at(x, st, values)
+    }
+
+    fn jacobian_after_residual(&self, x: &[f64], values: &mut [f64]) -> Result<(), EvalError> {
+        // Within one solve the model cannot change, so the latest residual's evaluation at
+        // this very point is this point's.
+        let st = match self.states.take_latest_at(x) {
+            Some(st) => st,
+            None => self.evaluate(x)?,
+        };
+        self.jacobian_at(x, st, values)
+    }
+
+    fn structure_cache(&self) -> Option<&StructureCache> {
+        Some(&self.structure)
+    }
+
+    fn bounds(&self) -> Option<Bounds> {
+        let n = self.dim();
+        let mut b = Bounds::free(n);
+        for i in 0..self.sectors.len() + self.commodities.len() {
+            b.lower[i] = 0.0;
+        }
+        for (k, a) in self.aux.iter().enumerate() {
+            b.lower[self.auxiliary_index(k)] = a.lower;
+            b.upper[self.auxiliary_index(k)] = a.upper;
+        }
+        Some(b)
+    }
+}
+
+impl Model {
+    /// The Jacobian's values at x from `st`, the evaluation at x.
+    fn jacobian_at(&self, x: &[f64], st: EvalState, values: &mut [f64]) -> Result<(), EvalError> {
         let layout = self.layout();
         if values.len() != layout.total {
+            self.states.give(st.trees);
             return Err(EvalError::new(format!(
                 "Jacobian buffer has length {}, the pattern has {} entries",
                 values.len(),
                 layout.total
             )));
         }
-        let st = self.evaluate(x)?;
         let skip_row = self.numeraire_index();
         // One disjoint slice of `values` per block of trees: each value is computed the same
         // way whatever thread computes it, so the Jacobian is bit-identical with any thread
@@ -1581,23 +1764,6 @@ impl Problem for Model {
                 self.name
             )))
         }
-    }
-
-    fn structure_cache(&self) -> Option<&StructureCache> {
-        Some(&self.structure)
-    }
-
-    fn bounds(&self) -> Option<Bounds> {
-        let n = self.dim();
-        let mut b = Bounds::free(n);
-        for i in 0..self.sectors.len() + self.commodities.len() {
-            b.lower[i] = 0.0;
-        }
-        for (k, a) in self.aux.iter().enumerate() {
-            b.lower[self.auxiliary_index(k)] = a.lower;
-            b.upper[self.auxiliary_index(k)] = a.upper;
-        }
-        Some(b)
     }
 }
 

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::CoreError;
 use crate::model::{Model, NumeraireKind, Owner};
+use crate::name::Name;
 
 /// The state of a model at a point, by name. Money is in the data's units at the prices of
 /// the solution unless stated otherwise.
@@ -67,8 +68,8 @@ pub struct ConsumerDemands {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct FlowQuantity {
-    /// The commodity.
-    pub commodity: String,
+    /// The commodity (one shared [`Name`] per commodity).
+    pub commodity: Name,
     /// The quantity.
     pub quantity: f64,
 }
@@ -112,12 +113,13 @@ impl Results {
                 .collect()
         };
         let fo = &model.forest;
+        let commodities: Vec<Name> = model.commodities.iter().map(Name::from).collect();
         let quantities = |t: usize| -> Vec<FlowQuantity> {
             fo.trees[t]
                 .leaves
                 .clone()
                 .map(|l| FlowQuantity {
-                    commodity: model.commodities[fo.commodity[l]].clone(),
+                    commodity: commodities[fo.commodity[l]].clone(),
                     quantity: fo.quantity[l] * st.trees.x[fo.leaf_elem[l]] * st.level[t],
                 })
                 .collect()
@@ -153,6 +155,7 @@ impl Results {
                 });
             }
         }
+        model.states.give(st.trees);
         let numeraire = match model.numeraire {
             NumeraireKind::Price(i) => NumeraireReport {
                 kind: "price".into(),

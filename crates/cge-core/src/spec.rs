@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::CoreError;
 use crate::model::Model;
+use crate::name::Name;
 
 fn one() -> f64 {
     1.0
@@ -133,8 +134,8 @@ pub enum NestChild {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Flow {
-    /// The commodity.
-    pub commodity: String,
+    /// The commodity (see [`Name`]: a builder can share one per commodity).
+    pub commodity: Name,
     /// Benchmark quantity per unit of activity (≥ 0).
     pub quantity: f64,
     /// Reference price of the flow. Default: the commodity's reference price times (1 + t) for
@@ -356,7 +357,7 @@ impl TryFrom<RawChild> for NestChild {
                     .quantity
                     .ok_or_else(|| format!("flow of `{commodity}` is missing `quantity`"))?;
                 Ok(NestChild::Flow(Flow {
-                    commodity,
+                    commodity: commodity.into(),
                     quantity,
                     reference_price: raw.reference_price,
                     tax: raw.tax.map(Box::new),
@@ -638,7 +639,7 @@ impl ModelSpec {
 
 impl Flow {
     /// `quantity` units of `commodity`, untaxed, at the default reference price.
-    pub fn new(commodity: impl Into<String>, quantity: f64) -> Self {
+    pub fn new(commodity: impl Into<Name>, quantity: f64) -> Self {
         Self {
             commodity: commodity.into(),
             quantity,
@@ -708,7 +709,7 @@ impl NestSpec {
     }
 
     /// Adds an untaxed flow of `quantity` units of `commodity`.
-    pub fn input(self, commodity: impl Into<String>, quantity: f64) -> Self {
+    pub fn input(self, commodity: impl Into<Name>, quantity: f64) -> Self {
         self.flow(Flow::new(commodity, quantity))
     }
 
@@ -760,7 +761,7 @@ impl SectorSpec {
     }
 
     /// Adds an untaxed output.
-    pub fn output(self, commodity: impl Into<String>, quantity: f64) -> Self {
+    pub fn output(self, commodity: impl Into<Name>, quantity: f64) -> Self {
         self.output_flow(Flow::new(commodity, quantity))
     }
 
@@ -771,7 +772,7 @@ impl SectorSpec {
     }
 
     /// Adds an untaxed input to the top nest.
-    pub fn input(self, commodity: impl Into<String>, quantity: f64) -> Self {
+    pub fn input(self, commodity: impl Into<Name>, quantity: f64) -> Self {
         self.input_flow(Flow::new(commodity, quantity))
     }
 
@@ -828,7 +829,7 @@ impl ConsumerSpec {
     }
 
     /// Adds an untaxed final demand to the top demand nest.
-    pub fn demand(self, commodity: impl Into<String>, quantity: f64) -> Self {
+    pub fn demand(self, commodity: impl Into<Name>, quantity: f64) -> Self {
         self.demand_flow(Flow::new(commodity, quantity))
     }
 

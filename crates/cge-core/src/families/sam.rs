@@ -33,6 +33,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{CoreError, Imbalance};
 use crate::families::hos::SplitMix64;
 use crate::model::Model;
+use crate::name::Name;
 use crate::results::Results;
 use crate::spec::{ConsumerSpec, Flow, ModelSpec, NestChild, NestSpec, SectorSpec};
 use crate::tolerances;
@@ -685,7 +686,7 @@ impl StandardModel {
         for agent in [&l.household, &l.government, &l.investment] {
             spec = spec.commodity(utility_good(agent), 1.0);
         }
-        let composites: Vec<String> = l.goods.iter().map(|g| composite_good(g)).collect();
+        let composites: Vec<Name> = l.goods.iter().map(|g| composite_good(g).into()).collect();
         for (j, g) in l.goods.iter().enumerate() {
             let (_, z0, d0) = self.sector_values(j);
             // SAM3: Cobb–Douglas value added, Leontief intermediates; SAM4: CET into domestic
