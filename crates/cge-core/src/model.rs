@@ -11,9 +11,9 @@ use rayon::prelude::*;
 use crate::error::{suggest, CoreError, Imbalance};
 use crate::memory::MemoryEstimate;
 use crate::results::Results;
-use crate::spec::{Affine, ModelSpec, NestChild, NestSpec, NumeraireSpec, VarRef};
+use crate::spec::{Affine, ModelSpec, NestChild, NestSpec, NumeraireSpec, SectorSpec, VarRef};
 use crate::tolerances;
-use crate::tree::{Forest, LeafTax, StateBlock, TreeState, NONE};
+use crate::tree::{Forest, ForestPart, LeafTax, StateBlock, Tree, TreeState, NONE};
 
 /// Who owns a tree, and so which unknown sets its activity level.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -369,20 +369,83 @@ fn check_bounds(name: &str, lower: f64, upper: f64, start: f64) -> Result<(), Co
     }
 }
 
-/// Everything the compiler needs to resolve names.
-struct Scope<'a> {
+/// (elements, leaves) that [`Scope::add_nest`] makes of a nest: one element per nest and one
+/// element and one leaf per flow.
+fn nest_size(nest: &NestSpec) -> (usize, usize) {
+    nest.children
+        .iter()
+        .fold((1, 0), |(e, l), child| match child {
+            NestChild::Flow(_) => (e + 1, l + 1),
+            NestChild::Nest(sub) => {
+                let (se, sl) = nest_size(sub);
+                (e + se, l + sl)
+            }
+        })
+}
+
+/// The name tables of a spec, shared by every tree's compilation.
+struct Tables<'a> {
     commodities: Names<'a>,
     consumers: Names<'a>,
     auxes: Names<'a>,
     commodity_price: &'a [f64],
-    forest: Forest,
-    /// Named nests: (tree, element, name).
-    nests: Vec<(usize, usize, String)>,
 }
 
-impl Scope<'_> {
+/// Compiles trees into a forest of their own, resolving names with the shared tables: the
+/// sectors are compiled in parallel, then their forests concatenated ([`Forest::concat`]).
+struct Scope<'a> {
+    tables: &'a Tables<'a>,
+    forest: Forest,
+    /// Named nests: (tree, element, name), in this forest's indices.
+    nests: Vec<Nest>,
+}
+
+/// A named nest: (tree, element, name).
+type Nest = (usize, usize, String);
+
+/// Compiled trees in their place in the model's forest, with their named nests.
+type Placed = (Vec<Tree>, Vec<Nest>);
+
+impl<'a> Scope<'a> {
+    fn new(tables: &'a Tables<'a>) -> Self {
+        Self {
+            tables,
+            forest: Forest::default(),
+            nests: Vec::new(),
+        }
+    }
+
+    /// Empties the forest and nests for the next sector or consumer, keeping their memory.
+    fn clear(&mut self) {
+        self.forest.clear();
+        self.nests.clear();
+    }
+
+    /// Copies the compiled trees into their part of the model's forest; returns them and the
+    /// named nests in the model's element indices (tree indices still local).
+    fn place(
+        &mut self,
+        part: &mut ForestPart<'_>,
+        model: &str,
+        what: impl FnOnce() -> String,
+    ) -> Result<Placed, CoreError> {
+        let trees = part.fill_from(&mut self.forest).map_err(|(e, l)| {
+            CoreError::Eval(EvalError::new(format!(
+                "model `{model}`: {} compiled into {e} elements and {l} leaves, not the spec's count",
+                what()
+            )))
+        })?;
+        let e0 = trees.first().map_or(0, |t| t.elems.start);
+        let nests = self
+            .nests
+            .drain(..)
+            .map(|(t, e, name)| (t, e + e0, name))
+            .collect();
+        Ok((trees, nests))
+    }
+
     fn affine(&self, a: &Affine, context: &str) -> Result<(usize, f64, f64), CoreError> {
-        let k = self.auxes.find(&a.aux, context)?;
+        let k = self.tables.auxes.find(&a.aux, context)?;
         check_finite(a.intercept, || format!("{context}: intercept"))?;
         check_finite(a.slope, || format!("{context}: slope"))?;
         Ok((k, a.intercept, a.slope))
@@ -441,13 +504,16 @@ impl Scope<'_> {
     ) -> Result<(), CoreError> {
         let what = if sign > 0.0 { "flow" } else { "output" };
         let context = || format!("{context} {what} `{}`", flow.commodity);
-        let c = self.commodities.find_lazy(&flow.commodity, context)?;
+        let c = self
+            .tables
+            .commodities
+            .find_lazy(&flow.commodity, context)?;
         check_quantity(flow.quantity, context)?;
         let (tax, t0) = match &flow.tax {
             None => (None, 0.0),
             Some(t) => {
                 let tax_context = format!("{} tax", context());
-                let agent = self.consumers.find(&t.agent, &tax_context)?;
+                let agent = self.tables.consumers.find(&t.agent, &tax_context)?;
                 check_tax(t.rate, sign, || tax_context.clone())?;
                 let (rate, endogenous) = match &t.endogenous {
                     None => (t.rate, None),
@@ -469,7 +535,7 @@ impl Scope<'_> {
         // Conventions: a benchmark tax is carried by the reference price.
         let ref_price = flow
             .reference_price
-            .unwrap_or(self.commodity_price[c] * (1.0 + sign * t0));
+            .unwrap_or(self.tables.commodity_price[c] * (1.0 + sign * t0));
         if !(ref_price.is_finite() && ref_price > 0.0) {
             return Err(CoreError::InvalidReferencePrice {
                 context: context(),
@@ -514,20 +580,28 @@ impl Model {
             }
         }
         let sector_names = Names::new("sector", &sectors)?;
-        let mut scope = Scope {
+        let tables = Tables {
             commodities: Names::new("commodity", &commodities)?,
             consumers: Names::new("consumer", &consumers)?,
             auxes: Names::new("auxiliary", &aux_names)?,
             commodity_price: &commodity_price,
-            forest: Forest::default(),
-            nests: Vec::new(),
         };
         let (ns, nc, nh) = (sectors.len(), commodities.len(), consumers.len());
 
-        // Trees: sectors' inputs and outputs, then consumers' demands.
-        let mut owner = Vec::new();
-        let mut sector_trees = Vec::new();
-        for (j, s) in spec.sectors.iter().enumerate() {
+        // Trees: sectors' inputs and outputs, then consumers' demands. Each sector or consumer
+        // is compiled into a small forest of its own, reused from one to the next, and copied
+        // into its part of the model's forest (sized from the spec); the sectors in parallel.
+        let sizes: Vec<(usize, usize)> = (spec.sectors.iter())
+            .map(|s| {
+                let (e, l) = nest_size(&s.inputs);
+                (e + 1 + s.outputs.items.len(), l + s.outputs.items.len())
+            })
+            .chain(spec.consumers.iter().map(|c| nest_size(&c.demand)))
+            .collect();
+        let mut forest = Forest::with_parts(&sizes);
+        let mut parts = forest.parts(&sizes);
+        let consumer_parts = parts.split_off(ns.min(parts.len()));
+        let compile_sector = |scope: &mut Scope<'_>, s: &SectorSpec| -> Result<(), CoreError> {
             let context = format!("sector `{}` inputs", s.name);
             let t_in = scope.forest.begin_tree();
             scope.add_nest(t_in, NONE, &s.inputs, 0.0, &context)?;
@@ -540,7 +614,7 @@ impl Model {
             if s.outputs.items.is_empty() {
                 return Err(CoreError::EmptyNest { context });
             }
-            let t_out = scope.forest.begin_tree();
+            scope.forest.begin_tree();
             // A CET frontier is the CES formula with σ = −η (E5).
             let root = scope.forest.push_node(NONE, -s.outputs.elasticity);
             for item in &s.outputs.items {
@@ -549,30 +623,57 @@ impl Model {
             scope
                 .forest
                 .end_tree()
-                .map_err(|_| CoreError::EmptyNest { context })?;
+                .map_err(|_| CoreError::EmptyNest { context })
+        };
+        let compiled: Vec<Result<Placed, CoreError>> = (spec.sectors.par_iter())
+            .zip(parts)
+            .map_init(
+                || Scope::new(&tables),
+                |scope, (s, mut part)| {
+                    scope.clear();
+                    compile_sector(scope, s)?;
+                    scope.place(&mut part, &spec.name, || format!("sector `{}`", s.name))
+                },
+            )
+            .collect();
+        let mut trees = Vec::with_capacity(2 * ns + nh);
+        let mut nests = Vec::new();
+        for c in compiled {
+            let (t, n) = c?;
+            nests.extend(n.into_iter().map(|(k, e, name)| (k + trees.len(), e, name)));
+            trees.extend(t);
+        }
+        let mut owner = Vec::new();
+        let mut sector_trees = Vec::new();
+        for j in 0..ns {
             owner.push(Owner::Inputs(j));
             owner.push(Owner::Outputs(j));
-            sector_trees.push((t_in, t_out));
+            sector_trees.push((2 * j, 2 * j + 1));
         }
         let mut consumer_tree = Vec::new();
         let mut endowments = Vec::new();
-        for (h, c) in spec.consumers.iter().enumerate() {
+        let mut scope = Scope::new(&tables);
+        for ((h, c), mut part) in spec.consumers.iter().enumerate().zip(consumer_parts) {
             if c.demand.children.is_empty() {
                 return Err(CoreError::NoDemand {
                     consumer: c.name.clone(),
                 });
             }
             let context = format!("consumer `{}` demand", c.name);
+            scope.clear();
             let t = scope.forest.begin_tree();
             scope.add_nest(t, NONE, &c.demand, 1.0, &context)?;
             scope.forest.end_tree().map_err(|_| CoreError::NoDemand {
                 consumer: c.name.clone(),
             })?;
+            let (t, n) = scope.place(&mut part, &spec.name, || format!("consumer `{}`", c.name))?;
+            nests.extend(n.into_iter().map(|(k, e, name)| (k + trees.len(), e, name)));
+            trees.extend(t);
             owner.push(Owner::Demand(h));
-            consumer_tree.push(t);
+            consumer_tree.push(2 * ns + h);
             for e in &c.endowments {
                 let context = format!("consumer `{}` endowment `{}`", c.name, e.commodity);
-                let commodity = scope.commodities.find(&e.commodity, &context)?;
+                let commodity = tables.commodities.find(&e.commodity, &context)?;
                 check_quantity(e.quantity, || context.clone())?;
                 let scale = match &e.scale {
                     None => None,
@@ -586,14 +687,15 @@ impl Model {
                 });
             }
         }
+        forest.trees = trees;
 
         let mut transfers = Vec::new();
         for t in &spec.transfers {
             let context = format!("transfer from `{}` to `{}`", t.from, t.to);
             let tr = Transfer {
-                from: scope.consumers.find(&t.from, &context)?,
-                to: scope.consumers.find(&t.to, &context)?,
-                commodity: scope.commodities.find(&t.commodity, &context)?,
+                from: tables.consumers.find(&t.from, &context)?,
+                to: tables.consumers.find(&t.to, &context)?,
+                commodity: tables.commodities.find(&t.commodity, &context)?,
                 quantity: t.quantity,
             };
             check_quantity(t.quantity, || context.clone())?;
@@ -603,8 +705,8 @@ impl Model {
         for s in &spec.income_shares {
             let context = format!("income share from `{}` to `{}`", s.from, s.to);
             shares.push(Share {
-                from: scope.consumers.find(&s.from, &context)?,
-                to: scope.consumers.find(&s.to, &context)?,
+                from: tables.consumers.find(&s.from, &context)?,
+                to: tables.consumers.find(&s.to, &context)?,
                 share: s.share,
             });
         }
@@ -621,9 +723,9 @@ impl Model {
                 check_finite(term.coef, || format!("{context}: coefficient"))?;
                 let var = match &term.var {
                     VarRef::Activity(n) => var_base[0] + sector_names.find(n, &context)?,
-                    VarRef::Price(n) => var_base[1] + scope.commodities.find(n, &context)?,
-                    VarRef::Income(n) => var_base[2] + scope.consumers.find(n, &context)?,
-                    VarRef::Auxiliary(n) => var_base[3] + scope.auxes.find(n, &context)?,
+                    VarRef::Price(n) => var_base[1] + tables.commodities.find(n, &context)?,
+                    VarRef::Income(n) => var_base[2] + tables.consumers.find(n, &context)?,
+                    VarRef::Auxiliary(n) => var_base[3] + tables.auxes.find(n, &context)?,
                 };
                 terms.push((var, term.coef));
             }
@@ -637,7 +739,6 @@ impl Model {
             });
         }
 
-        let Scope { forest, nests, .. } = scope;
         let blocks = tree_blocks(&forest, &owner);
         let benchmark_income: Vec<f64> = consumer_tree
             .iter()
@@ -645,11 +746,11 @@ impl Model {
             .collect();
         let (numeraire, numeraire_value) = match &spec.numeraire {
             Some(NumeraireSpec::Price { commodity, value }) => {
-                let i = scope.commodities.find(commodity, "numeraire")?;
+                let i = tables.commodities.find(commodity, "numeraire")?;
                 (NumeraireKind::Price(i), value.unwrap_or(commodity_price[i]))
             }
             Some(NumeraireSpec::Income { consumer, value }) => {
-                let h = scope.consumers.find(consumer, "numeraire")?;
+                let h = tables.consumers.find(consumer, "numeraire")?;
                 (
                     NumeraireKind::Income(h),
                     value.unwrap_or(benchmark_income[h]),

@@ -175,6 +175,102 @@ impl Forest {
         Ok(())
     }
 
+    /// A forest with room for parts of the given (elements, leaves) sizes, and its arrays cut
+    /// into one [`ForestPart`] per part, to be filled in parallel; the trees are set by the
+    /// caller.
+    pub fn with_parts(sizes: &[(usize, usize)]) -> Forest {
+        let ne = sizes.iter().map(|s| s.0).sum();
+        let nl = sizes.iter().map(|s| s.1).sum();
+        let mut tax = Vec::new();
+        tax.resize_with(nl, || None);
+        Forest {
+            parent: vec![0; ne],
+            theta: vec![0.0; ne],
+            sigma: vec![0.0; ne],
+            value: vec![0.0; ne],
+            leaf_of: vec![0; ne],
+            leaf_end: vec![0; ne],
+            leaf_start: vec![0; ne],
+            leaf_elem: vec![0; nl],
+            commodity: vec![0; nl],
+            quantity: vec![0.0; nl],
+            ref_price: vec![0.0; nl],
+            sign: vec![0.0; nl],
+            tax,
+            trees: Vec::new(),
+        }
+    }
+
+    /// The arrays of a forest made by [`Forest::with_parts`], cut by the same sizes.
+    pub fn parts(&mut self, sizes: &[(usize, usize)]) -> Vec<ForestPart<'_>> {
+        let elems: Vec<usize> = sizes.iter().map(|s| s.0).collect();
+        let leaves: Vec<usize> = sizes.iter().map(|s| s.1).collect();
+        let mut e = split_by(&mut self.parent, &elems)
+            .into_iter()
+            .zip(split_by(&mut self.theta, &elems))
+            .zip(split_by(&mut self.sigma, &elems))
+            .zip(split_by(&mut self.value, &elems))
+            .zip(split_by(&mut self.leaf_of, &elems))
+            .zip(split_by(&mut self.leaf_end, &elems))
+            .zip(split_by(&mut self.leaf_start, &elems));
+        let mut l = split_by(&mut self.leaf_elem, &leaves)
+            .into_iter()
+            .zip(split_by(&mut self.commodity, &leaves))
+            .zip(split_by(&mut self.quantity, &leaves))
+            .zip(split_by(&mut self.ref_price, &leaves))
+            .zip(split_by(&mut self.sign, &leaves))
+            .zip(split_by(&mut self.tax, &leaves));
+        let (mut e0, mut l0) = (0, 0);
+        let mut parts = Vec::with_capacity(sizes.len());
+        for &(ne, nl) in sizes {
+            let (
+                Some(((((((parent, theta), sigma), value), leaf_of), leaf_end), leaf_start)),
+                Some((((((leaf_elem, commodity), quantity), ref_price), sign), tax)),
+            ) = (e.next(), l.next())
+            else {
+                break;
+            };
+            parts.push(ForestPart {
+                e0,
+                l0,
+                parent,
+                theta,
+                sigma,
+                value,
+                leaf_of,
+                leaf_end,
+                leaf_start,
+                leaf_elem,
+                commodity,
+                quantity,
+                ref_price,
+                sign,
+                tax,
+            });
+            e0 += ne;
+            l0 += nl;
+        }
+        parts
+    }
+
+    /// Empties the forest, keeping its memory for the next use.
+    pub fn clear(&mut self) {
+        self.parent.clear();
+        self.theta.clear();
+        self.sigma.clear();
+        self.value.clear();
+        self.leaf_of.clear();
+        self.leaf_end.clear();
+        self.leaf_start.clear();
+        self.leaf_elem.clear();
+        self.commodity.clear();
+        self.quantity.clear();
+        self.ref_price.clear();
+        self.sign.clear();
+        self.tax.clear();
+        self.trees.clear();
+    }
+
     /// The tax rate in effect on leaf `l` given the auxiliaries `z` (0 if untaxed).
     pub fn tax_rate(&self, l: usize, z: &[f64]) -> f64 {
         match &self.tax[l] {
@@ -374,6 +470,85 @@ impl Forest {
     }
 }
 
+/// One part of a forest's arrays (see [`Forest::parts`]): its elements start at `e0`, its
+/// leaves at `l0`.
+pub(crate) struct ForestPart<'a> {
+    e0: usize,
+    l0: usize,
+    parent: &'a mut [usize],
+    theta: &'a mut [f64],
+    sigma: &'a mut [f64],
+    value: &'a mut [f64],
+    leaf_of: &'a mut [usize],
+    leaf_end: &'a mut [usize],
+    leaf_start: &'a mut [usize],
+    leaf_elem: &'a mut [usize],
+    commodity: &'a mut [usize],
+    quantity: &'a mut [f64],
+    ref_price: &'a mut [f64],
+    sign: &'a mut [f64],
+    tax: &'a mut [Option<Box<LeafTax>>],
+}
+
+impl ForestPart<'_> {
+    /// Copies `local`, a forest compiled on its own, into this part with its indices shifted
+    /// (taxes are moved out of it); returns its trees in the whole forest's indices. `Err`
+    /// with local's (elements, leaves) when they are not this part's size.
+    pub fn fill_from(&mut self, local: &mut Forest) -> Result<Vec<Tree>, (usize, usize)> {
+        if local.parent.len() != self.parent.len() || local.leaf_elem.len() != self.leaf_elem.len()
+        {
+            return Err((local.parent.len(), local.leaf_elem.len()));
+        }
+        let (e0, l0) = (self.e0, self.l0);
+        let shift = |v: usize, by: usize| if v == NONE { NONE } else { v + by };
+        for (o, &v) in self.parent.iter_mut().zip(&local.parent) {
+            *o = shift(v, e0);
+        }
+        self.theta.copy_from_slice(&local.theta);
+        self.sigma.copy_from_slice(&local.sigma);
+        self.value.copy_from_slice(&local.value);
+        for (o, &v) in self.leaf_of.iter_mut().zip(&local.leaf_of) {
+            *o = shift(v, l0);
+        }
+        for (o, &v) in self.leaf_end.iter_mut().zip(&local.leaf_end) {
+            *o = v + l0;
+        }
+        for (o, &v) in self.leaf_start.iter_mut().zip(&local.leaf_start) {
+            *o = v + l0;
+        }
+        for (o, &v) in self.leaf_elem.iter_mut().zip(&local.leaf_elem) {
+            *o = v + e0;
+        }
+        self.commodity.copy_from_slice(&local.commodity);
+        self.quantity.copy_from_slice(&local.quantity);
+        self.ref_price.copy_from_slice(&local.ref_price);
+        self.sign.copy_from_slice(&local.sign);
+        for (o, t) in self.tax.iter_mut().zip(&mut local.tax) {
+            *o = t.take();
+        }
+        Ok(local
+            .trees
+            .iter()
+            .map(|t| Tree {
+                elems: t.elems.start + e0..t.elems.end + e0,
+                leaves: t.leaves.start + l0..t.leaves.end + l0,
+                value: t.value,
+            })
+            .collect())
+    }
+}
+
+/// `v` cut into consecutive slices of the given lengths.
+fn split_by<'a, T>(mut v: &'a mut [T], lens: &[usize]) -> Vec<&'a mut [T]> {
+    let mut parts = Vec::with_capacity(lens.len());
+    for &len in lens {
+        let (head, tail) = std::mem::take(&mut v).split_at_mut(len);
+        parts.push(head);
+        v = tail;
+    }
+    parts
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -396,6 +571,50 @@ mod tests {
         f.evaluate(p, &[], &mut st).unwrap();
         let x = f.leaf_elem.iter().map(|&e| st.x[e]).collect();
         (st.pi[0], x)
+    }
+
+    /// Pushes a two-level tree like [`two_level`]'s, taxed, into `f`.
+    fn push_two_level(f: &mut Forest, sigma: f64, scale: f64) {
+        f.begin_tree();
+        let root = f.push_node(NONE, sigma);
+        f.push_leaf(root, 0, 2.0 * scale, 1.0, 1.0, None);
+        let sub = f.push_node(root, 2.0);
+        let tax = LeafTax {
+            rate: 0.1,
+            agent: 0,
+            endogenous: None,
+        };
+        f.push_leaf(sub, 1, 1.0, 1.1, 1.0, Some(tax));
+        f.push_leaf(sub, 2, 3.5, 2.0, -1.0, None);
+        f.end_tree().unwrap();
+    }
+
+    #[test]
+    fn a_forest_filled_by_parts_equals_one_pushed_whole() {
+        let mut whole = Forest::default();
+        for (sigma, scale) in [(0.5, 1.0), (1.0, 2.0), (3.0, 0.5)] {
+            push_two_level(&mut whole, sigma, scale);
+        }
+        let sizes = [(5, 3); 3];
+        let mut parted = Forest::with_parts(&sizes);
+        let mut trees = Vec::new();
+        let mut local = Forest::default();
+        for ((sigma, scale), mut part) in [(0.5, 1.0), (1.0, 2.0), (3.0, 0.5)]
+            .into_iter()
+            .zip(parted.parts(&sizes))
+        {
+            local.clear();
+            push_two_level(&mut local, sigma, scale);
+            trees.extend(part.fill_from(&mut local).unwrap());
+        }
+        parted.trees = trees;
+        assert_eq!(parted, whole);
+        // A part of the wrong size is refused.
+        let mut small = Forest::with_parts(&[(4, 3)]);
+        let mut part = small.parts(&[(4, 3)]).pop().unwrap();
+        local.clear();
+        push_two_level(&mut local, 1.0, 1.0);
+        assert_eq!(part.fill_from(&mut local), Err((5, 3)));
     }
 
     #[test]
