@@ -1310,7 +1310,12 @@ impl Model {
             if leontief_at_output && fo.parent[fo.leaf_elem[m]] == root {
                 continue;
             }
-            let g = fo.sensitivities(t, m, &st.trees, group.clone(), h, dx);
+            // Sinks of positions only skip the numbers (the pattern and layout passes).
+            let g = if S::VALUES {
+                fo.sensitivities(t, m, &st.trees, group.clone(), h, dx)
+            } else {
+                0.0
+            };
             let lambda = if is_demand {
                 -g / pi_root
             } else if at_output.is_some() && sigma_root != 0.0 {
@@ -1585,6 +1590,9 @@ fn endowment_scale(e: &Endowment, z: &[f64]) -> f64 {
 /// Fill positions (zeros of J where elimination fills in, see [`Pattern::with_fill`]) are
 /// recorded by the pattern mode and counted by the count mode; the value mode has none.
 trait Sink {
+    /// Whether the sink keeps values (not only positions or counts): emitters may skip
+    /// computing them otherwise.
+    const VALUES: bool = false;
     fn push_unskipped(&mut self, row: usize, col: usize, value: f64);
     fn skip_row(&self) -> usize;
     fn push(&mut self, row: usize, col: usize, value: f64) {
@@ -1675,6 +1683,7 @@ struct ValueSink<'a> {
 }
 
 impl Sink for ValueSink<'_> {
+    const VALUES: bool = true;
     fn push_unskipped(&mut self, _row: usize, _col: usize, value: f64) {
         if let Some(slot) = self.out.get_mut(self.pos) {
             *slot = value;

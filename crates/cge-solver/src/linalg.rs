@@ -7,7 +7,7 @@
 //! iteration loop does not allocate (except the iterative solver's LU fallback, at its first
 //! use).
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::ops::Range;
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -31,7 +31,13 @@ pub(crate) struct Structure {
     n: usize,
     col_ptr: Vec<usize>,
     row_idx: Vec<usize>,
-    slot_of_triplet: Vec<usize>,
+    /// The triplets sorted by slot (then by index), and the slot of each: assembly sums each
+    /// slot's triplets in index order, writing the slots in order. 32 bits each: the pattern
+    /// has fewer than 2³² slots (checked).
+    order: Vec<u32>,
+    slot_of_order: Vec<u32>,
+    /// Consecutive ranges of `order` with the slots they cover, for parallel assembly.
+    assembly_chunks: Vec<(Range<usize>, Range<usize>)>,
     diag_slot: Vec<usize>,
     /// Whether a slot can hold a value (a triplet's or the diagonal's), not only fill.
     valued: Vec<bool>,
@@ -137,23 +143,38 @@ impl Structure {
             col_ptr.push(col_ptr[col_ptr.len() - 1] + len);
         }
         let total = col_ptr[n];
+        if total as u64 >= DIAGONAL_KEY {
+            return Err(TooLarge);
+        }
         let (mut row_idx, mut valued) = (vec![0; total], vec![false; total]);
+        let (mut order, mut slot_of_order) = (vec![0; rows.len()], vec![0; rows.len()]);
         let mut parts = Vec::with_capacity(groups.len());
+        let mut assembly_chunks = Vec::with_capacity(groups.len());
         let (mut rows_rest, mut valued_rest) = (&mut row_idx[..], &mut valued[..]);
+        let (mut order_rest, mut slot_rest) = (&mut order[..], &mut slot_of_order[..]);
+        let mut first_key = 0;
         for g in &groups {
             let len = col_ptr[g.end] - col_ptr[g.start];
             let (r, r_tail) = std::mem::take(&mut rows_rest).split_at_mut(len);
             let (v, v_tail) = std::mem::take(&mut valued_rest).split_at_mut(len);
-            parts.push((g.clone(), r, v));
-            (rows_rest, valued_rest) = (r_tail, v_tail);
+            // The group's triplets: its keys but the diagonal's.
+            let keys = columns.starts[g.end] - columns.starts[g.start] - g.len();
+            let (o, o_tail) = std::mem::take(&mut order_rest).split_at_mut(keys);
+            let (so, so_tail) = std::mem::take(&mut slot_rest).split_at_mut(keys);
+            parts.push((g.clone(), r, v, o, so));
+            assembly_chunks.push((
+                first_key..first_key + keys,
+                col_ptr[g.start]..col_ptr[g.end],
+            ));
+            first_key += keys;
+            (rows_rest, valued_rest, order_rest, slot_rest) = (r_tail, v_tail, o_tail, so_tail);
         }
-        // A triplet's slot is its row's place in its column. Every triplet lies in one
-        // column, so the groups write disjoint triplets' slots.
-        let slots: Vec<AtomicUsize> = (0..rows.len()).map(|_| AtomicUsize::new(0)).collect();
+        // Each triplet's slot is its row's place in its column; the keys come in slot order.
         let diag_slot: Vec<usize> = parts
             .into_par_iter()
-            .flat_map_iter(|(g, out_rows, out_valued)| {
+            .flat_map_iter(|(g, out_rows, out_valued, out_order, out_slot)| {
                 let base = col_ptr[g.start];
+                let mut placed = 0;
                 let mut marked_in = vec![usize::MAX; n];
                 let mut extra = Vec::new();
                 let mut diagonal = Vec::with_capacity(g.len());
@@ -187,7 +208,12 @@ impl Structure {
                         }
                         match key_triplet(k) {
                             DIAGONAL_KEY => diag = base + at - 1,
-                            t => slots[t as usize].store(base + at - 1, Ordering::Relaxed),
+                            t => {
+                                // Both below 2³², checked above.
+                                out_order[placed] = t as u32;
+                                out_slot[placed] = (base + at - 1) as u32;
+                                placed += 1;
+                            }
                         }
                     }
                     for e in extra_rows {
@@ -199,12 +225,13 @@ impl Structure {
                 diagonal
             })
             .collect();
-        let slot_of_triplet = slots.into_iter().map(AtomicUsize::into_inner).collect();
         Ok(Self {
             n,
             col_ptr,
             row_idx,
-            slot_of_triplet,
+            order,
+            slot_of_order,
+            assembly_chunks,
             diag_slot,
             valued_count: valued.iter().filter(|&&v| v).count(),
             valued,
@@ -218,7 +245,7 @@ impl Structure {
 
     /// Triplets of the pattern it was built from.
     pub fn triplets(&self) -> usize {
-        self.slot_of_triplet.len()
+        self.order.len()
     }
 
     /// out = Aᵀ v for the matrix A with this structure and CSC `values` (column by column: a
@@ -326,8 +353,43 @@ fn bucket_fill(n: usize, rows: &[usize], cols: &[usize]) -> (Vec<usize>, Vec<usi
     (starts, fill)
 }
 
+/// Sums the triplets of `chunks` into `values` (the slots from the first chunk's on): each
+/// slot's triplets in index order whatever the split, so the same bits on any number of
+/// threads. Halves run in parallel with `rayon::join`, which allocates nothing (the solver's
+/// iterations do not allocate).
+fn assemble_chunks(
+    s: &Structure,
+    chunks: &[(Range<usize>, Range<usize>)],
+    triplets: &[f64],
+    values: &mut [f64],
+    parallel: bool,
+) {
+    match chunks {
+        [] => {}
+        [(keys, slots)] => {
+            values.fill(0.0);
+            for i in keys.clone() {
+                values[s.slot_of_order[i] as usize - slots.start] += triplets[s.order[i] as usize];
+            }
+        }
+        _ => {
+            let (left, right) = chunks.split_at(chunks.len() / 2);
+            let (lv, rv) = values.split_at_mut(right[0].1.start - left[0].1.start);
+            if parallel {
+                rayon::join(
+                    || assemble_chunks(s, left, triplets, lv, parallel),
+                    || assemble_chunks(s, right, triplets, rv, parallel),
+                );
+            } else {
+                assemble_chunks(s, left, triplets, lv, parallel);
+                assemble_chunks(s, right, triplets, rv, parallel);
+            }
+        }
+    }
+}
+
 /// Consecutive columns in groups of at least `target` keys (the last one may have fewer).
-fn column_groups(starts: &[usize], n: usize, target: usize) -> Vec<std::ops::Range<usize>> {
+fn column_groups(starts: &[usize], n: usize, target: usize) -> Vec<Range<usize>> {
     let mut groups = Vec::new();
     let mut first = 0;
     for j in 0..n {
@@ -373,10 +435,14 @@ impl SparseJacobian {
 
     /// Sums the triplet values into the CSC values.
     pub fn assemble(&mut self) {
-        self.values.fill(0.0);
-        for (&slot, &v) in self.s.slot_of_triplet.iter().zip(&self.triplet_values) {
-            self.values[slot] += v;
-        }
+        let parallel = self.triplet_values.len() >= PARALLEL_MIN_ENTRIES;
+        assemble_chunks(
+            &self.s,
+            &self.s.assembly_chunks,
+            &self.triplet_values,
+            &mut self.values,
+            parallel,
+        );
     }
 
     /// out = J v.
@@ -1429,7 +1495,7 @@ impl CsrMirror {
     }
 
     /// Σ over entries k of row i in `range` of values[k]·v[col[k]].
-    fn row_dot(&self, range: std::ops::Range<usize>, v: &[f64]) -> f64 {
+    fn row_dot(&self, range: Range<usize>, v: &[f64]) -> f64 {
         self.values[range.clone()]
             .iter()
             .zip(&self.col_idx[range])
@@ -1526,15 +1592,31 @@ mod tests {
                 proptest::prop_assert!(s.diag_slot[j] >= s.col_ptr[j] && s.diag_slot[j] < s.col_ptr[j + 1]);
             }
             proptest::prop_assert_eq!(&found, &expected);
+            let mut slot_of_triplet = vec![usize::MAX; rows.len()];
+            for (&k, &slot) in s.order.iter().zip(&s.slot_of_order) {
+                slot_of_triplet[k as usize] = slot as usize;
+            }
             for (k, (&r, &c)) in rows.iter().zip(&cols).enumerate() {
-                let slot = s.slot_of_triplet[k];
+                let slot = slot_of_triplet[k];
                 proptest::prop_assert!(slot >= s.col_ptr[c] && slot < s.col_ptr[c + 1]);
                 proptest::prop_assert_eq!(s.row_idx[slot], r);
             }
             proptest::prop_assert_eq!(s.valued_count, expected.values().filter(|&&v| v).count());
             let whole = Structure::new(&pattern).unwrap();
             proptest::prop_assert_eq!(&whole.row_idx, &s.row_idx);
-            proptest::prop_assert_eq!(&whole.slot_of_triplet, &s.slot_of_triplet);
+            // Assembly sums each slot's triplets in index order, in any chunks.
+            let values: Vec<f64> = (0..rows.len()).map(|k| 1.0 / (k as f64 + 3.0)).collect();
+            let mut expected_values = vec![0.0; s.row_idx.len()];
+            for (k, &v) in values.iter().enumerate() {
+                expected_values[slot_of_triplet[k]] += v;
+            }
+            let mut jac = SparseJacobian::with_structure(Arc::new(s));
+            jac.triplet_values.copy_from_slice(&values);
+            jac.assemble();
+            proptest::prop_assert_eq!(&jac.values, &expected_values);
+            let s = &jac.s;
+            proptest::prop_assert_eq!(&whole.order, &s.order);
+            proptest::prop_assert_eq!(&whole.slot_of_order, &s.slot_of_order);
         }
     }
 
