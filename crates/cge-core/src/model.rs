@@ -107,6 +107,9 @@ pub struct Model {
     /// Consecutive trees evaluated together, in parallel across blocks; fixed by the structure
     /// (never by the number of threads), so results are bit-identical with any thread count.
     pub(crate) blocks: Vec<Range<usize>>,
+    /// Consecutive trees whose residual terms are summed apart (about [`RESIDUAL_GROUPS`]
+    /// groups, fixed by the structure like `blocks`).
+    pub(crate) residual_groups: Vec<Range<usize>>,
     /// Where each tree's Jacobian triplets start; computed once, on first use.
     pub(crate) layout: OnceLock<Layout>,
     /// The solver's analysis of the Jacobian pattern, kept across solves.
@@ -740,6 +743,7 @@ impl Model {
         }
 
         let blocks = tree_blocks(&forest, &owner);
+        let residual_groups = group_blocks(&blocks, &forest);
         let benchmark_income: Vec<f64> = consumer_tree
             .iter()
             .map(|&t| forest.trees[t].value)
@@ -810,6 +814,7 @@ impl Model {
                 .map(|s| s.demand_at_output_price)
                 .collect(),
             blocks,
+            residual_groups,
             layout: OnceLock::new(),
             structure: StructureCache::new(),
             states: StatePool::default(),
@@ -820,6 +825,32 @@ impl Model {
 /// Splits the trees into runs of consecutive trees with at least [`BLOCK_ELEMS`] elements (the
 /// last may be smaller), never separating a sector's input and output trees (E22 reads the
 /// outputs while scaling the inputs).
+/// About how many groups of trees have their residual terms summed apart: each group adds a
+/// vector of the model's dimension to every residual.
+const RESIDUAL_GROUPS: usize = 16;
+
+/// The blocks merged into about [`RESIDUAL_GROUPS`] consecutive groups of at least a
+/// [`RESIDUAL_GROUPS`]th of the elements each (the last may have fewer).
+fn group_blocks(blocks: &[Range<usize>], forest: &Forest) -> Vec<Range<usize>> {
+    let elems =
+        |b: &Range<usize>| -> usize { b.clone().map(|t| forest.trees[t].elems.len()).sum() };
+    let total: usize = blocks.iter().map(elems).sum();
+    let target = total.div_ceil(RESIDUAL_GROUPS).max(1);
+    let mut groups: Vec<Range<usize>> = Vec::new();
+    let mut size = 0;
+    for b in blocks {
+        match groups.last_mut() {
+            Some(g) if size < target => g.end = b.end,
+            _ => {
+                groups.push(b.clone());
+                size = 0;
+            }
+        }
+        size += elems(b);
+    }
+    groups
+}
+
 fn tree_blocks(forest: &Forest, owner: &[Owner]) -> Vec<Range<usize>> {
     let mut blocks = Vec::new();
     let mut start = 0;
@@ -1142,31 +1173,23 @@ impl Model {
     /// The raw equations at x, before the numeraire replaces its own: zero profit (E9),
     /// market clearance (E10), income balance (E12–E16), auxiliary constraints (E17).
     pub(crate) fn raw_residual(&self, x: &[f64], st: &EvalState, f: &mut [f64]) {
-        f.fill(0.0);
         let p = self.prices(x);
         let z = self.auxes(x);
-        let fo = &self.forest;
-        for (t, tree) in fo.trees.iter().enumerate() {
-            let root = tree.elems.start;
-            // E9: unit cost − unit revenue; inputs carry sign +1, outputs −1.
-            if let Owner::Inputs(j) | Owner::Outputs(j) = self.owner[t] {
-                let sign = if matches!(self.owner[t], Owner::Inputs(_)) {
-                    1.0
-                } else {
-                    -1.0
-                };
-                f[self.activity_index(j)] += sign * tree.value * st.trees.pi[root];
-            }
-            let level = st.level[t];
-            for l in tree.leaves.clone() {
-                let c = fo.commodity[l];
-                let q = fo.quantity[l] * st.trees.x[fo.leaf_elem[l]] * level;
-                // E10: outputs supply, inputs and demands use.
-                f[self.price_index(c)] -= fo.sign[l] * q;
-                // E13: tax revenue t·p·q to the agent.
-                if let Some(tax) = &fo.tax[l] {
-                    f[self.income_index(tax.agent)] -= fo.tax_rate(l, z) * p[c] * q;
-                }
+        // The trees' terms by groups of trees fixed by the structure, in parallel, each into
+        // a vector of its own, summed in group order: the same bits with any thread count.
+        let parts: Vec<Vec<f64>> = self
+            .residual_groups
+            .par_iter()
+            .map(|g| {
+                let mut part = vec![0.0; f.len()];
+                self.add_tree_terms(g.clone(), p, z, st, &mut part);
+                part
+            })
+            .collect();
+        f.fill(0.0);
+        for part in &parts {
+            for (fi, v) in f.iter_mut().zip(part) {
+                *fi += v;
             }
         }
         for e in &self.endowments {
@@ -1190,6 +1213,43 @@ impl Model {
         for (k, a) in self.aux.iter().enumerate() {
             f[self.auxiliary_index(k)] =
                 a.constant + a.terms.iter().map(|&(v, c)| c * x[v]).sum::<f64>();
+        }
+    }
+
+    /// Adds the terms of `trees` to `f`: zero profit (E9), their flows' market terms (E10)
+    /// and tax revenue (E13).
+    fn add_tree_terms(
+        &self,
+        trees: Range<usize>,
+        p: &[f64],
+        z: &[f64],
+        st: &EvalState,
+        f: &mut [f64],
+    ) {
+        let fo = &self.forest;
+        for t in trees {
+            let tree = &fo.trees[t];
+            let root = tree.elems.start;
+            // E9: unit cost − unit revenue; inputs carry sign +1, outputs −1.
+            if let Owner::Inputs(j) | Owner::Outputs(j) = self.owner[t] {
+                let sign = if matches!(self.owner[t], Owner::Inputs(_)) {
+                    1.0
+                } else {
+                    -1.0
+                };
+                f[self.activity_index(j)] += sign * tree.value * st.trees.pi[root];
+            }
+            let level = st.level[t];
+            for l in tree.leaves.clone() {
+                let c = fo.commodity[l];
+                let q = fo.quantity[l] * st.trees.x[fo.leaf_elem[l]] * level;
+                // E10: outputs supply, inputs and demands use.
+                f[self.price_index(c)] -= fo.sign[l] * q;
+                // E13: tax revenue t·p·q to the agent.
+                if let Some(tax) = &fo.tax[l] {
+                    f[self.income_index(tax.agent)] -= fo.tax_rate(l, z) * p[c] * q;
+                }
+            }
         }
     }
 
