@@ -19,7 +19,8 @@ use crate::error::CoreError;
 pub const LU_FILL_FACTOR: f64 = 8.0;
 
 /// Bytes per Jacobian triplet while a solve runs: the pattern's row and column (16), the
-/// solver's sorted copy of the positions (16), the slot of each triplet (8) and its value (8).
+/// solver's sort keys while it analyses the pattern (8, in two copies), the triplets in slot
+/// order with their slots (8) and the triplet's value (8).
 const BYTES_PER_TRIPLET: u64 = 48;
 
 /// Bytes per compressed-column entry: row index and value, the shifted copy the sparse LU
