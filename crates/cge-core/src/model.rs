@@ -148,7 +148,14 @@ const BLOCK_ELEMS: usize = 2_048;
 #[derive(Default)]
 pub(crate) struct StatePool {
     free: Mutex<Vec<TreeState>>,
-    latest: Mutex<Option<(Vec<f64>, EvalState)>>,
+    latest: Mutex<Latest>,
+}
+
+/// The latest residual's evaluation and its point (the point's buffer is kept for the next).
+#[derive(Default)]
+struct Latest {
+    point: Vec<f64>,
+    state: Option<EvalState>,
 }
 
 impl StatePool {
@@ -170,16 +177,18 @@ impl StatePool {
         let Ok(mut latest) = self.latest.lock() else {
             return;
         };
-        let (point, replaced) = match latest.take() {
-            Some((mut point, old)) => {
-                point.clear();
-                point.extend_from_slice(x);
-                (point, Some(old))
-            }
-            None => (x.to_vec(), None),
-        };
-        *latest = Some((point, st));
+        let replaced = latest.state.replace(st);
+        latest.point.clear();
+        latest.point.extend_from_slice(x);
         drop(latest);
+        if let Some(old) = replaced {
+            self.give(old.trees);
+        }
+    }
+
+    /// Forgets the latest evaluation (the model's parameters change).
+    fn forget_latest(&self) {
+        let replaced = self.latest.lock().ok().and_then(|mut l| l.state.take());
         if let Some(old) = replaced {
             self.give(old.trees);
         }
@@ -188,11 +197,14 @@ impl StatePool {
     /// The latest evaluation if it was at exactly x (bit for bit).
     fn take_latest_at(&self, x: &[f64]) -> Option<EvalState> {
         let mut latest = self.latest.lock().ok()?;
-        let same = latest.as_ref().is_some_and(|(point, _)| {
-            point.len() == x.len() && point.iter().zip(x).all(|(a, b)| a.to_bits() == b.to_bits())
-        });
+        let same = latest.point.len() == x.len()
+            && latest
+                .point
+                .iter()
+                .zip(x)
+                .all(|(a, b)| a.to_bits() == b.to_bits());
         if same {
-            latest.take().map(|(_, st)| st)
+            latest.state.take()
         } else {
             None
         }
@@ -822,9 +834,6 @@ impl Model {
     }
 }
 
-/// Splits the trees into runs of consecutive trees with at least [`BLOCK_ELEMS`] elements (the
-/// last may be smaller), never separating a sector's input and output trees (E22 reads the
-/// outputs while scaling the inputs).
 /// About how many groups of trees have their residual terms summed apart: each group adds a
 /// vector of the model's dimension to every residual.
 const RESIDUAL_GROUPS: usize = 16;
@@ -851,6 +860,9 @@ fn group_blocks(blocks: &[Range<usize>], forest: &Forest) -> Vec<Range<usize>> {
     groups
 }
 
+/// Splits the trees into runs of consecutive trees with at least [`BLOCK_ELEMS`] elements (the
+/// last may be smaller), never separating a sector's input and output trees (E22 reads the
+/// outputs while scaling the inputs).
 fn tree_blocks(forest: &Forest, owner: &[Owner]) -> Vec<Range<usize>> {
     let mut blocks = Vec::new();
     let mut start = 0;
@@ -1177,19 +1189,23 @@ impl Model {
         let z = self.auxes(x);
         // The trees' terms by groups of trees fixed by the structure, in parallel, each into
         // a vector of its own, summed in group order: the same bits with any thread count.
-        let parts: Vec<Vec<f64>> = self
-            .residual_groups
-            .par_iter()
-            .map(|g| {
-                let mut part = vec![0.0; f.len()];
-                self.add_tree_terms(g.clone(), p, z, st, &mut part);
-                part
-            })
-            .collect();
         f.fill(0.0);
-        for part in &parts {
-            for (fi, v) in f.iter_mut().zip(part) {
-                *fi += v;
+        if let [all] = &self.residual_groups[..] {
+            self.add_tree_terms(all.clone(), p, z, st, f);
+        } else {
+            let parts: Vec<Vec<f64>> = self
+                .residual_groups
+                .par_iter()
+                .map(|g| {
+                    let mut part = vec![0.0; f.len()];
+                    self.add_tree_terms(g.clone(), p, z, st, &mut part);
+                    part
+                })
+                .collect();
+            for part in &parts {
+                for (fi, v) in f.iter_mut().zip(part) {
+                    *fi += v;
+                }
             }
         }
         for e in &self.endowments {
@@ -1508,60 +1524,70 @@ impl Model {
 
     /// The triplet layout, computed on first use by counting each tree's triplets.
     pub(crate) fn layout(&self) -> &Layout {
-        self.layout.get_or_init(|| {
-            let fo = &self.forest;
-            let st = self.structural_eval_state();
-            let x = self.benchmark_point();
-            let max_elems = fo.trees.iter().map(|t| t.elems.len()).max().unwrap_or(0);
-            let max_leaves = fo.trees.iter().map(|t| t.leaves.len()).max().unwrap_or(0);
-            let skip_row = self.numeraire_index();
-            // Each block's trees counted on one thread: (triplets, fill) per tree.
-            let counts: Vec<Vec<(usize, usize)>> = self
-                .blocks
-                .par_iter()
-                .map(|b| {
-                    let mut h = vec![0.0; max_elems];
-                    let mut dx = vec![0.0; max_leaves];
-                    b.clone()
-                        .map(|t| {
-                            let mut sink = CountSink {
-                                count: 0,
-                                fill: 0,
-                                skip_row,
-                            };
-                            self.emit_tree(t, &x, &st, &mut sink, &mut h, &mut dx);
-                            (sink.count, sink.fill)
-                        })
-                        .collect()
-                })
-                .collect();
-            let mut offsets = Vec::with_capacity(fo.trees.len() + 1);
-            let mut block_fill = Vec::with_capacity(self.blocks.len() + 1);
-            let mut sink = CountSink {
-                count: 0,
-                fill: 0,
-                skip_row,
-            };
-            for block in counts {
-                block_fill.push(sink.fill);
-                for (count, fill) in block {
-                    offsets.push(sink.count);
-                    sink.count += count;
-                    sink.fill += fill;
-                }
-            }
-            offsets.push(sink.count);
+        // Counted outside the cell's initialisation: the count uses rayon, and a thread
+        // waiting on it may run another solve of this model, which must not re-enter the cell
+        // (as in `StructureCache`). Two threads may both count; the first result is kept.
+        if let Some(layout) = self.layout.get() {
+            return layout;
+        }
+        let counted = self.count_layout();
+        self.layout.get_or_init(|| counted)
+    }
+
+    /// The triplet layout, counted by blocks of trees in parallel.
+    fn count_layout(&self) -> Layout {
+        let fo = &self.forest;
+        let st = self.structural_eval_state();
+        let x = self.benchmark_point();
+        let max_elems = fo.trees.iter().map(|t| t.elems.len()).max().unwrap_or(0);
+        let max_leaves = fo.trees.iter().map(|t| t.leaves.len()).max().unwrap_or(0);
+        let skip_row = self.numeraire_index();
+        // Each block's trees counted on one thread: (triplets, fill) per tree.
+        let counts: Vec<Vec<(usize, usize)>> = self
+            .blocks
+            .par_iter()
+            .map(|b| {
+                let mut h = vec![0.0; max_elems];
+                let mut dx = vec![0.0; max_leaves];
+                b.clone()
+                    .map(|t| {
+                        let mut sink = CountSink {
+                            count: 0,
+                            fill: 0,
+                            skip_row,
+                        };
+                        self.emit_tree(t, &x, &st, &mut sink, &mut h, &mut dx);
+                        (sink.count, sink.fill)
+                    })
+                    .collect()
+            })
+            .collect();
+        let mut offsets = Vec::with_capacity(fo.trees.len() + 1);
+        let mut block_fill = Vec::with_capacity(self.blocks.len() + 1);
+        let mut sink = CountSink {
+            count: 0,
+            fill: 0,
+            skip_row,
+        };
+        for block in counts {
             block_fill.push(sink.fill);
-            self.emit_rest(&x, &mut sink);
-            Layout {
-                offsets,
-                total: sink.count,
-                fill: sink.fill,
-                block_fill,
-                max_elems,
-                max_leaves,
+            for (count, fill) in block {
+                offsets.push(sink.count);
+                sink.count += count;
+                sink.fill += fill;
             }
-        })
+        }
+        offsets.push(sink.count);
+        block_fill.push(sink.fill);
+        self.emit_rest(&x, &mut sink);
+        Layout {
+            offsets,
+            total: sink.count,
+            fill: sink.fill,
+            block_fill,
+            max_elems,
+            max_leaves,
+        }
     }
 
     /// Number of Jacobian triplets (duplicated positions counted), the length of
@@ -1652,7 +1678,7 @@ fn endowment_scale(e: &Endowment, z: &[f64]) -> f64 {
 trait Sink {
     /// Whether the sink keeps values (not only positions or counts): emitters may skip
     /// computing them otherwise.
-    const VALUES: bool = false;
+    const VALUES: bool;
     fn push_unskipped(&mut self, row: usize, col: usize, value: f64);
     fn skip_row(&self) -> usize;
     fn push(&mut self, row: usize, col: usize, value: f64) {
@@ -1690,6 +1716,7 @@ impl SliceSink<'_> {
 }
 
 impl Sink for SliceSink<'_> {
+    const VALUES: bool = false;
     fn push_unskipped(&mut self, row: usize, col: usize, _value: f64) {
         if let (Some(r), Some(c)) = (self.rows.get_mut(self.pos), self.cols.get_mut(self.pos)) {
             (*r, *c) = (row, col);
@@ -1720,6 +1747,7 @@ struct CountSink {
 }
 
 impl Sink for CountSink {
+    const VALUES: bool = false;
     fn push_unskipped(&mut self, _row: usize, _col: usize, _value: f64) {
         self.count += 1;
     }
@@ -1827,13 +1855,11 @@ impl Problem for Model {
         if let Some(sink) = rest.as_mut() {
             self.emit_rest(&x, sink);
         }
-        let consistent =
-            layout_ok.iter().all(|&ok| ok) && rest.as_ref().is_some_and(SliceSink::is_full);
-        if !consistent {
-            // The emitter disagrees with its layout: a bug. The dense pattern is always valid
-            // (and the Jacobian then reports the disagreement as an error).
-            return Pattern::dense(self.dim());
-        }
+        // An emitter that disagrees with its layout (a bug) leaves slots unwritten; the
+        // Jacobian then reports the disagreement as an error.
+        debug_assert!(
+            layout_ok.iter().all(|&ok| ok) && rest.as_ref().is_some_and(SliceSink::is_full)
+        );
         Pattern::from_triplets(self.dim(), rows, cols)
             .and_then(|p| p.with_fill(fill_rows, fill_cols))
             // Every emitted index is a valid unknown, so this cannot fail; fall back to dense
@@ -1847,8 +1873,8 @@ impl Problem for Model {
     }
 
     fn jacobian_after_residual(&self, x: &[f64], values: &mut [f64]) -> Result<(), EvalError> {
-        // Within one solve the model cannot change, so the latest residual's evaluation at
-        // this very point is this point's.
+        // Every setter forgets the kept evaluation, so one kept at this very point is this
+        // point's.
         let st = match self.states.take_latest_at(x) {
             Some(st) => st,
             None => self.evaluate(x)?,
@@ -2142,6 +2168,7 @@ impl Model {
         commodity: &str,
         rate: f64,
     ) -> Result<(), CoreError> {
+        self.states.forget_latest();
         let context = format!("sector `{sector}` input tax");
         let j = self.find_name("sector", &self.sectors, sector, &context)?;
         self.set_leaf_tax(self.sector_trees[j].0, commodity, rate, context)
@@ -2160,6 +2187,7 @@ impl Model {
         factor: f64,
         mut select: impl FnMut(&str, &str) -> bool,
     ) -> Result<usize, CoreError> {
+        self.states.forget_latest();
         if !(factor.is_finite() && factor >= 0.0) {
             return Err(CoreError::InvalidNumber {
                 context: "input tax scale factor".to_string(),
@@ -2193,6 +2221,7 @@ impl Model {
         commodity: &str,
         rate: f64,
     ) -> Result<(), CoreError> {
+        self.states.forget_latest();
         let context = format!("sector `{sector}` output tax");
         let j = self.find_name("sector", &self.sectors, sector, &context)?;
         self.set_leaf_tax(self.sector_trees[j].1, commodity, rate, context)
@@ -2208,6 +2237,7 @@ impl Model {
         commodity: &str,
         rate: f64,
     ) -> Result<(), CoreError> {
+        self.states.forget_latest();
         let context = format!("consumer `{consumer}` demand tax");
         let h = self.find_name("consumer", &self.consumers, consumer, &context)?;
         self.set_leaf_tax(self.consumer_tree[h], commodity, rate, context)
@@ -2291,6 +2321,7 @@ impl Model {
         commodity: &str,
         quantity: f64,
     ) -> Result<(), CoreError> {
+        self.states.forget_latest();
         let context = format!("sector `{sector}` input");
         let j = self.find_name("sector", &self.sectors, sector, &context)?;
         self.set_leaf_quantity(self.sector_trees[j].0, commodity, quantity, context)
@@ -2310,6 +2341,7 @@ impl Model {
         commodity: &str,
         quantity: f64,
     ) -> Result<(), CoreError> {
+        self.states.forget_latest();
         let context = format!("sector `{sector}` output");
         let j = self.find_name("sector", &self.sectors, sector, &context)?;
         self.set_leaf_quantity(self.sector_trees[j].1, commodity, quantity, context)
@@ -2326,6 +2358,7 @@ impl Model {
         commodity: &str,
         quantity: f64,
     ) -> Result<(), CoreError> {
+        self.states.forget_latest();
         let context = format!("consumer `{consumer}` endowment `{commodity}`");
         let h = self.find_name("consumer", &self.consumers, consumer, &context)?;
         let c = self.find_name("commodity", &self.commodities, commodity, &context)?;
@@ -2384,6 +2417,7 @@ impl Model {
         nest: Option<&str>,
         sigma: f64,
     ) -> Result<(), CoreError> {
+        self.states.forget_latest();
         let context = format!("sector `{sector}` inputs");
         let j = self.find_name("sector", &self.sectors, sector, &context)?;
         let e = self.nest_element(self.sector_trees[j].0, nest, &context)?;
@@ -2402,6 +2436,7 @@ impl Model {
     /// # Errors
     /// [`CoreError::UnknownName`], [`CoreError::InvalidElasticity`].
     pub fn set_transformation(&mut self, sector: &str, eta: f64) -> Result<(), CoreError> {
+        self.states.forget_latest();
         let context = format!("sector `{sector}` outputs");
         let j = self.find_name("sector", &self.sectors, sector, &context)?;
         check_elasticity(eta, || context.clone())?;
@@ -2420,6 +2455,7 @@ impl Model {
         nest: Option<&str>,
         sigma: f64,
     ) -> Result<(), CoreError> {
+        self.states.forget_latest();
         let context = format!("consumer `{consumer}` demand");
         let h = self.find_name("consumer", &self.consumers, consumer, &context)?;
         let e = self.nest_element(self.consumer_tree[h], nest, &context)?;
@@ -2439,6 +2475,7 @@ impl Model {
         commodity: &str,
         quantity: f64,
     ) -> Result<(), CoreError> {
+        self.states.forget_latest();
         let context = format!("transfer from `{from}` to `{to}` of `{commodity}`");
         let a = self.find_name("consumer", &self.consumers, from, &context)?;
         let b = self.find_name("consumer", &self.consumers, to, &context)?;
@@ -2458,6 +2495,7 @@ impl Model {
     /// # Errors
     /// [`CoreError::UnknownName`], [`CoreError::NotDeclared`], [`CoreError::InvalidShare`].
     pub fn set_income_share(&mut self, from: &str, to: &str, share: f64) -> Result<(), CoreError> {
+        self.states.forget_latest();
         let context = format!("income share from `{from}` to `{to}`");
         let a = self.find_name("consumer", &self.consumers, from, &context)?;
         let b = self.find_name("consumer", &self.consumers, to, &context)?;
@@ -2483,6 +2521,7 @@ impl Model {
         lower: f64,
         upper: f64,
     ) -> Result<(), CoreError> {
+        self.states.forget_latest();
         let k = self.find_name("auxiliary", &self.aux_names, name, "auxiliary bounds")?;
         let start = clamp(self.aux[k].start, lower, upper);
         check_bounds(name, lower, upper, start)?;
@@ -2496,6 +2535,7 @@ impl Model {
     /// # Errors
     /// [`CoreError::InvalidNumber`] if it is not finite and positive.
     pub fn set_numeraire_value(&mut self, value: f64) -> Result<(), CoreError> {
+        self.states.forget_latest();
         check_numeraire(value)?;
         self.numeraire_value = value;
         Ok(())

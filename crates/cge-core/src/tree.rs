@@ -175,9 +175,8 @@ impl Forest {
         Ok(())
     }
 
-    /// A forest with room for parts of the given (elements, leaves) sizes, and its arrays cut
-    /// into one [`ForestPart`] per part, to be filled in parallel; the trees are set by the
-    /// caller.
+    /// A forest with room for parts of the given (elements, leaves) sizes, to be cut by
+    /// [`Forest::parts`] and filled in parallel; the trees are set by the caller.
     pub fn with_parts(sizes: &[(usize, usize)]) -> Forest {
         let ne = sizes.iter().map(|s| s.0).sum();
         let nl = sizes.iter().map(|s| s.1).sum();
@@ -201,7 +200,9 @@ impl Forest {
         }
     }
 
-    /// The arrays of a forest made by [`Forest::with_parts`], cut by the same sizes.
+    /// The arrays of a forest made by [`Forest::with_parts`], cut by the same sizes (other
+    /// sizes are a bug: a total larger than the arrays panics, a smaller one leaves the rest
+    /// without a part).
     pub fn parts(&mut self, sizes: &[(usize, usize)]) -> Vec<ForestPart<'_>> {
         let elems: Vec<usize> = sizes.iter().map(|s| s.0).collect();
         let leaves: Vec<usize> = sizes.iter().map(|s| s.1).collect();

@@ -65,8 +65,9 @@ fn key_triplet(k: Key) -> u64 {
     k & DIAGONAL_KEY
 }
 
-/// A pattern too large for [`Structure`]: 2³² unknowns or 2³² − 1 triplets (a pattern that
-/// size needs over 64 GiB for its triplets alone).
+/// A pattern too large for [`Structure`]'s 32-bit indices: 2³² unknowns, 2³² − 1 triplets,
+/// or 2³² − 1 stored entries with the fill and the diagonal (a pattern that size needs over
+/// 64 GiB for its triplets alone).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct TooLarge;
 
@@ -86,14 +87,17 @@ impl Structure {
     /// parallel; the result depends on the pattern alone, never on the number of threads.
     ///
     /// # Errors
-    /// [`TooLarge`] for 2³² unknowns or 2³² − 1 triplets.
+    /// [`TooLarge`] for 2³² unknowns, 2³² − 1 triplets or as many stored entries.
     pub fn new(pattern: &Pattern) -> Result<Self, TooLarge> {
         let threads = rayon::current_num_threads();
-        // Two chunks of triplets and four groups of columns per thread, not too small.
-        let chunk = pattern.len().div_ceil(2 * threads).max(1 << 16);
-        let group = (pattern.len() + pattern.dim())
+        // Two chunks of triplets and four groups of columns per thread, not too small: each
+        // also keeps an array of the dimension, so at least 4n entries each.
+        let n = pattern.dim();
+        let chunk = pattern.len().div_ceil(2 * threads).max(1 << 16).max(4 * n);
+        let group = (pattern.len() + n)
             .div_ceil(4 * threads)
-            .max(1 << 14);
+            .max(1 << 14)
+            .max(4 * n);
         Self::in_parts(pattern, chunk, group)
     }
 
@@ -144,7 +148,9 @@ impl Structure {
             col_ptr.push(col_ptr[col_ptr.len() - 1] + len);
         }
         let total = col_ptr[n];
-        if total as u64 >= DIAGONAL_KEY {
+        // Slots in 32 bits, also for the ILU(0)'s pattern (these slots, plus at most a
+        // diagonal per column).
+        if (total + n) as u64 >= DIAGONAL_KEY {
             return Err(TooLarge);
         }
         let (mut row_idx, mut valued) = (vec![0; total], vec![false; total]);
@@ -356,8 +362,9 @@ fn bucket_fill(n: usize, rows: &[usize], cols: &[usize]) -> (Vec<usize>, Vec<usi
 
 /// Sums the triplets of `chunks` into `values` (the slots from the first chunk's on): each
 /// slot's triplets in index order whatever the split, so the same bits on any number of
-/// threads. Halves run in parallel with `rayon::join`, which allocates nothing (the solver's
-/// iterations do not allocate).
+/// threads. Halves run in parallel with `rayon::join`, which keeps its jobs on the stack
+/// (collecting the chunks into a vector for a parallel iterator would allocate at every
+/// Jacobian).
 fn assemble_chunks(
     s: &Structure,
     chunks: &[(Range<usize>, Range<usize>)],
@@ -578,7 +585,8 @@ impl Factorization {
 
     /// Whether the last forward solve was checked against the factored matrix by its true
     /// residual, ‖b − (J + μI) x‖∞ ≤ [`DIRECTION_ACCURACY`] · ‖b‖∞: true after a converged
-    /// GMRES, which computes that residual anyway; false for the LU factorizations, whose
+    /// forward GMRES solve whose tolerance is not looser than that (GMRES computes that
+    /// residual anyway); false after a transposed solve and for the LU factorizations, whose
     /// solutions the caller checks.
     pub fn last_solve_verified(&self) -> bool {
         match self {
@@ -1093,7 +1101,7 @@ pub(crate) struct Gmres {
     /// Whether the LU fallback's symbolic analysis failed (for every matrix: it depends on
     /// the structure alone).
     lu_structure_failed: bool,
-    /// Whether the last forward solve converged (see [`Factorization::last_solve_verified`]).
+    /// Whether the last solve was verified (see [`Factorization::last_solve_verified`]).
     last_verified: bool,
     pub stats: KrylovStats,
 }
@@ -1135,8 +1143,8 @@ impl Gmres {
     }
 
     fn factor(&mut self, jac: &SparseJacobian, shift: f64) -> Result<(), Singular> {
-        // A matrix that cannot be solved leaves nothing to solve with: checked before anything
-        // is overwritten, and `solve` answers NaN until the next good matrix.
+        // A matrix that cannot be solved leaves nothing to solve with: `solve` answers NaN
+        // until the next good matrix (the copy below may overwrite the last one first).
         self.valid = false;
         self.lu_current = false;
         // Copied and checked in one pass, in parallel chunks for large matrices: at N = 1,280
@@ -1443,12 +1451,16 @@ impl CsrMirror {
         row_idx: &[usize],
         keep: impl Fn(usize) -> bool + Sync,
     ) -> Self {
-        // Two chunks per thread; one for small matrices.
-        let per_chunk = if row_idx.len() < PARALLEL_MIN_ENTRIES {
-            n.max(1)
+        // Two chunks per thread, with at least 4n entries each (each keeps two arrays of n);
+        // one for small matrices.
+        let chunk_count = if row_idx.len() < PARALLEL_MIN_ENTRIES {
+            1
         } else {
-            n.div_ceil(2 * rayon::current_num_threads()).max(1)
+            (2 * rayon::current_num_threads())
+                .min(row_idx.len() / (4 * n.max(1)))
+                .max(1)
         };
+        let per_chunk = n.div_ceil(chunk_count).max(1);
         let chunks: Vec<Range<usize>> = (0..n.div_ceil(per_chunk))
             .map(|c| c * per_chunk..((c + 1) * per_chunk).min(n))
             .collect();
@@ -1489,7 +1501,8 @@ impl CsrMirror {
                     let i = row_idx[s];
                     let k = next[i];
                     next[i] += 1;
-                    // n and the slots are below 2³², checked by `Structure::new`.
+                    // n and the slots are below 2³² (with the ILU(0)'s added diagonals),
+                    // checked by `Structure::new`.
                     col_idx[k].store(j as u32, Ordering::Relaxed);
                     slot[k].store(s as u32, Ordering::Relaxed);
                     if i == j {
@@ -1648,6 +1661,21 @@ mod tests {
             proptest::prop_assert_eq!(&whole.order, &s.order);
             proptest::prop_assert_eq!(&whole.slot_of_order, &s.slot_of_order);
         }
+    }
+
+    #[test]
+    fn patterns_beyond_32_bit_indices_are_refused() {
+        let huge = Pattern::from_triplets(1 << 32, Vec::new(), Vec::new()).unwrap();
+        assert_eq!(Structure::new(&huge).unwrap_err(), TooLarge);
+        let e = crate::SolveError::PatternTooLarge {
+            problem: "p".into(),
+            dim: 1 << 32,
+            triplets: 0,
+        };
+        assert!(
+            e.to_string().contains("too large for 32-bit indices"),
+            "{e}"
+        );
     }
 
     #[test]

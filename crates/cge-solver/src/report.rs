@@ -340,10 +340,11 @@ pub enum SolveError {
         /// The pattern's dimension.
         found: usize,
     },
-    /// A Jacobian pattern with 2³² unknowns or 2³² − 1 triplets, beyond the solver's 32-bit
-    /// indices (such a pattern needs over 64 GiB for its triplets alone).
+    /// A Jacobian pattern with 2³² unknowns, or 2³² − 1 triplets or stored entries (fill and
+    /// diagonal included), beyond the solver's 32-bit indices (such a pattern needs over
+    /// 64 GiB for its triplets alone).
     #[error(
-        "problem `{problem}`: Jacobian pattern with {dim} unknowns and {triplets} triplets is too large (at most 2^32 - 1 unknowns and 2^32 - 2 triplets)"
+        "problem `{problem}`: Jacobian pattern with {dim} unknowns and {triplets} triplets is too large for 32-bit indices (at most 2^32 - 1 unknowns, and fewer than 2^32 - 1 triplets and stored entries with the fill and the diagonal)"
     )]
     PatternTooLarge {
         /// The problem's name.

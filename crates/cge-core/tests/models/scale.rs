@@ -399,8 +399,9 @@ fn the_pattern_is_analysed_once_per_model_until_it_changes() {
 #[test]
 fn parallel_solves_of_one_model_share_its_analysis_and_agree() {
     use rayon::prelude::*;
-    // 92 unknowns: enough columns for the pattern's analysis to run on several threads.
-    let (sam, labels) = Sam::synthetic(20, 0, 4).unwrap();
+    // N = 80 with a dense table: its ~7,700 tree elements make several evaluation blocks, so
+    // the layout's count, the pattern and its analysis all run on several threads.
+    let (sam, labels) = Sam::synthetic(80, 0, 4).unwrap();
     let standard = StandardModel::calibrate(&sam, &labels).unwrap();
     let mut model = standard.build().unwrap();
     standard.scale_tariffs(&mut model, 0.0).unwrap();
@@ -420,4 +421,36 @@ fn parallel_solves_of_one_model_share_its_analysis_and_agree() {
         .collect();
     assert!(model.structure_cache().unwrap().is_filled());
     assert!(solutions.iter().all(|x| x == &solutions[0]));
+}
+
+#[test]
+fn the_jacobian_after_a_residual_is_the_jacobian_of_the_current_parameters() {
+    let (sam, labels) = Sam::synthetic(30, 0, 4).unwrap();
+    let standard = StandardModel::calibrate(&sam, &labels).unwrap();
+    let mut model = standard.build().unwrap();
+    let mut x = model.benchmark_point();
+    for (i, v) in x.iter_mut().enumerate() {
+        *v *= 1.0 + 0.01 * ((i % 7) as f64 - 3.0);
+    }
+    let len = model.jacobian_len();
+    let mut f = vec![0.0; model.dim()];
+    let (mut reused, mut fresh) = (vec![0.0; len], vec![0.0; len]);
+    // The residual's evaluation, reused: the same bits as a fresh Jacobian.
+    model.residual(&x, &mut f).unwrap();
+    model.jacobian_after_residual(&x, &mut reused).unwrap();
+    model.jacobian(&x, &mut fresh).unwrap();
+    assert_eq!(reused, fresh);
+    // After a change of parameters the kept evaluation is not used.
+    model.residual(&x, &mut f).unwrap();
+    let sector = format!("Q.{}", labels.goods[0]);
+    model.set_elasticity(&sector, None, 4.0).unwrap();
+    model.jacobian_after_residual(&x, &mut reused).unwrap();
+    model.jacobian(&x, &mut fresh).unwrap();
+    assert_eq!(reused, fresh);
+    // And at another point it is not used either.
+    model.residual(&x, &mut f).unwrap();
+    x[0] *= 1.01;
+    model.jacobian_after_residual(&x, &mut reused).unwrap();
+    model.jacobian(&x, &mut fresh).unwrap();
+    assert_eq!(reused, fresh);
 }
