@@ -55,14 +55,14 @@ fn main() -> Result<()> {
     let generated = started.elapsed();
     let standard = StandardModel::calibrate(&sam, &labels)?;
     let mut model = standard.build()?;
-    let estimate = model.memory_estimate_for(linear_solver);
+    let mut options = model.solver_options();
+    options.linear_solver = linear_solver;
+    let estimate = model.memory_estimate_with(&options);
     estimate.check(&standard.name, memory::default_limit())?;
     model.check_benchmark()?;
     let built = started.elapsed();
     let abolished = standard.scale_tariffs(&mut model, 0.0)?;
 
-    let mut options = model.solver_options();
-    options.linear_solver = linear_solver;
     let solver = Solver::new(options)?;
     let mut x0 = model.benchmark_point();
     x0[model.numeraire_index()] = model.numeraire_value();

@@ -72,17 +72,27 @@ impl MemoryEstimate {
         Self::for_solver(unknowns, triplets, model_bytes, LinearSolver::Auto)
     }
 
-    /// The same for a solve with `linear_solver`.
+    /// The same for a solve with `linear_solver` and otherwise the default options.
     pub fn for_solver(
         unknowns: u64,
         triplets: u64,
         model_bytes: u64,
         linear_solver: LinearSolver,
     ) -> Self {
+        let options = Options {
+            linear_solver,
+            ..Options::default()
+        };
+        Self::with_options(unknowns, triplets, model_bytes, &options)
+    }
+
+    /// The same for a solve with `options`: its linear solver, the thresholds by which
+    /// [`LinearSolver::resolve`] chooses one, and its Krylov restart.
+    pub fn with_options(unknowns: u64, triplets: u64, model_bytes: u64, options: &Options) -> Self {
+        let linear_solver = options.linear_solver;
         // Duplicated positions merge and the diagonal is added: the stored entries lie between
         // these two.
         let (fewest, most) = (unknowns, triplets + unknowns);
-        let options = Options::default();
         let factor_bytes = |kind: LinearSolver| match kind {
             LinearSolver::Dense => unknowns.saturating_mul(unknowns).saturating_mul(8),
             LinearSolver::Iterative => {
@@ -93,8 +103,8 @@ impl MemoryEstimate {
         };
         let n = unknowns as usize;
         let (sparsest, fullest) = (
-            linear_solver.resolve(n, fewest as usize, &options),
-            linear_solver.resolve(n, most as usize, &options),
+            linear_solver.resolve(n, fewest as usize, options),
+            linear_solver.resolve(n, most as usize, options),
         );
         // `resolve` is monotone in the density: when the two ends differ, the sparse LU (the
         // choice between the thresholds) is possible too. The iterative solver's LU fallback
@@ -211,6 +221,21 @@ mod tests {
         let text = "MemTotal:       24563588 kB\nMemFree:        19000000 kB\n";
         assert_eq!(parse_meminfo(text), Some(24_563_588 * 1024));
         assert_eq!(parse_meminfo("nothing here"), None);
+    }
+
+    #[test]
+    fn the_estimate_follows_the_options_choice_of_solver() {
+        // 2,000 unknowns, 20,000 triplets: GMRES by default (from 1,000 unknowns), the sparse
+        // LU when the iterative solver starts only at 5,000.
+        let default = MemoryEstimate::new(2_000, 20_000, 0);
+        assert_eq!(default.linear_solver, LinearSolver::Iterative);
+        let options = Options {
+            iterative_min_dim: 5_000,
+            ..Options::default()
+        };
+        let later = MemoryEstimate::with_options(2_000, 20_000, 0, &options);
+        assert_eq!(later.linear_solver, LinearSolver::Sparse);
+        assert_ne!(later.factor_bytes, default.factor_bytes);
     }
 
     #[test]

@@ -1611,15 +1611,24 @@ impl Model {
 
     /// [`Model::memory_estimate`] for a solve with `linear_solver`.
     pub fn memory_estimate_for(&self, linear_solver: cge_solver::LinearSolver) -> MemoryEstimate {
+        self.memory_estimate_with(&Options {
+            linear_solver,
+            ..Options::default()
+        })
+    }
+
+    /// [`Model::memory_estimate`] for a solve with `options` (see
+    /// [`MemoryEstimate::with_options`]).
+    pub fn memory_estimate_with(&self, options: &Options) -> MemoryEstimate {
         let fo = &self.forest;
         let model_bytes =
             crate::memory::model_bytes(fo.parent.len() as u64, fo.leaf_elem.len() as u64);
         // Fill positions are stored like triplets (counted as such, an upper estimate).
-        MemoryEstimate::for_solver(
+        MemoryEstimate::with_options(
             self.dim() as u64,
             (self.jacobian_len() + self.jacobian_fill_len()) as u64,
             model_bytes,
-            linear_solver,
+            options,
         )
     }
 
