@@ -13,7 +13,7 @@ use crate::memory::MemoryEstimate;
 use crate::results::Results;
 use crate::spec::{Affine, ModelSpec, NestChild, NestSpec, NumeraireSpec, SectorSpec, VarRef};
 use crate::tolerances;
-use crate::tree::{Forest, ForestPart, LeafTax, StateBlock, Tree, TreeState, NONE};
+use crate::tree::{split_by, Forest, ForestPart, LeafTax, StateBlock, Tree, TreeState, NONE};
 
 /// Who owns a tree, and so which unknown sets its activity level.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -118,16 +118,17 @@ pub struct Model {
     pub(crate) states: StatePool,
 }
 
-/// The Jacobian's triplet layout: tree t's triplets are `offsets[t]..offsets[t + 1]`, the
-/// endowment, transfer, share, income, auxiliary and numeraire entries follow.
+/// The Jacobian's triplet layout: each block of trees' triplets in block order, then the
+/// endowment, transfer, share, income, auxiliary and numeraire entries.
 #[derive(Debug, Clone)]
 pub(crate) struct Layout {
-    pub offsets: Vec<usize>,
     pub total: usize,
     /// Fill positions (see [`Pattern::with_fill`]).
     pub fill: usize,
-    /// Where each block's fill positions start (one more entry: the trees' total).
-    pub block_fill: Vec<usize>,
+    /// Triplets and fill positions of each block of trees, then of the rest (emitted after
+    /// the trees, with no fill): the lengths of the slices each block writes.
+    pub block_lens: Vec<usize>,
+    pub block_fill_lens: Vec<usize>,
     /// Largest element and leaf counts of one tree (sizes of per-thread scratch).
     pub max_elems: usize,
     pub max_leaves: usize,
@@ -149,6 +150,8 @@ const BLOCK_ELEMS: usize = 2_048;
 pub(crate) struct StatePool {
     free: Mutex<Vec<TreeState>>,
     latest: Mutex<Latest>,
+    /// The residual's per-group sums ([`Model::raw_residual`]), kept between residuals.
+    sums: Mutex<Vec<Vec<f64>>>,
 }
 
 /// The latest residual's evaluation and its point (the point's buffer is kept for the next).
@@ -183,6 +186,27 @@ impl StatePool {
         drop(latest);
         if let Some(old) = replaced {
             self.give(old.trees);
+        }
+    }
+
+    /// `groups` zeroed vectors of length n for the residual's per-group sums.
+    fn take_sums(&self, groups: usize, n: usize) -> Vec<Vec<f64>> {
+        let mut sums = self
+            .sums
+            .lock()
+            .map(|mut s| std::mem::take(&mut *s))
+            .unwrap_or_default();
+        sums.resize_with(groups, Vec::new);
+        for v in &mut sums {
+            v.clear();
+            v.resize(n, 0.0);
+        }
+        sums
+    }
+
+    fn give_sums(&self, sums: Vec<Vec<f64>>) {
+        if let Ok(mut kept) = self.sums.lock() {
+            *kept = sums;
         }
     }
 
@@ -1193,20 +1217,17 @@ impl Model {
         if let [all] = &self.residual_groups[..] {
             self.add_tree_terms(all.clone(), p, z, st, f);
         } else {
-            let parts: Vec<Vec<f64>> = self
-                .residual_groups
-                .par_iter()
-                .map(|g| {
-                    let mut part = vec![0.0; f.len()];
-                    self.add_tree_terms(g.clone(), p, z, st, &mut part);
-                    part
-                })
-                .collect();
+            let mut parts = self.states.take_sums(self.residual_groups.len(), f.len());
+            parts
+                .par_iter_mut()
+                .zip(&self.residual_groups)
+                .for_each(|(part, g)| self.add_tree_terms(g.clone(), p, z, st, part));
             for part in &parts {
                 for (fi, v) in f.iter_mut().zip(part) {
                     *fi += v;
                 }
             }
+            self.states.give_sums(parts);
         }
         for e in &self.endowments {
             let q = e.quantity * endowment_scale(e, z);
@@ -1542,49 +1563,37 @@ impl Model {
         let max_elems = fo.trees.iter().map(|t| t.elems.len()).max().unwrap_or(0);
         let max_leaves = fo.trees.iter().map(|t| t.leaves.len()).max().unwrap_or(0);
         let skip_row = self.numeraire_index();
-        // Each block's trees counted on one thread: (triplets, fill) per tree.
-        let counts: Vec<Vec<(usize, usize)>> = self
+        // Each block's trees counted on one thread; then the rest, which has no fill.
+        let (mut block_lens, mut block_fill_lens): (Vec<usize>, Vec<usize>) = self
             .blocks
             .par_iter()
             .map(|b| {
                 let mut h = vec![0.0; max_elems];
                 let mut dx = vec![0.0; max_leaves];
-                b.clone()
-                    .map(|t| {
-                        let mut sink = CountSink {
-                            count: 0,
-                            fill: 0,
-                            skip_row,
-                        };
-                        self.emit_tree(t, &x, &st, &mut sink, &mut h, &mut dx);
-                        (sink.count, sink.fill)
-                    })
-                    .collect()
+                let mut sink = CountSink {
+                    count: 0,
+                    fill: 0,
+                    skip_row,
+                };
+                for t in b.clone() {
+                    self.emit_tree(t, &x, &st, &mut sink, &mut h, &mut dx);
+                }
+                (sink.count, sink.fill)
             })
-            .collect();
-        let mut offsets = Vec::with_capacity(fo.trees.len() + 1);
-        let mut block_fill = Vec::with_capacity(self.blocks.len() + 1);
+            .unzip();
         let mut sink = CountSink {
             count: 0,
             fill: 0,
             skip_row,
         };
-        for block in counts {
-            block_fill.push(sink.fill);
-            for (count, fill) in block {
-                offsets.push(sink.count);
-                sink.count += count;
-                sink.fill += fill;
-            }
-        }
-        offsets.push(sink.count);
-        block_fill.push(sink.fill);
         self.emit_rest(&x, &mut sink);
+        block_lens.push(sink.count);
+        block_fill_lens.push(0);
         Layout {
-            offsets,
-            total: sink.count,
-            fill: sink.fill,
-            block_fill,
+            total: block_lens.iter().sum(),
+            fill: block_fill_lens.iter().sum(),
+            block_lens,
+            block_fill_lens,
             max_elems,
             max_leaves,
         }
@@ -1814,39 +1823,22 @@ impl Problem for Model {
         let skip_row = self.numeraire_index();
         let (mut rows, mut cols) = (vec![0; layout.total], vec![0; layout.total]);
         let (mut fill_rows, mut fill_cols) = (vec![0; layout.fill], vec![0; layout.fill]);
-        // Each block of trees writes its own slices, as in `jacobian_at`.
-        let ntrees = self.forest.trees.len();
-        let mut sinks = Vec::with_capacity(self.blocks.len() + 1);
-        let (mut r, mut c) = (&mut rows[..], &mut cols[..]);
-        let (mut fr, mut fc) = (&mut fill_rows[..], &mut fill_cols[..]);
-        let block_ends = self.blocks.iter().map(|b| b.end).chain([ntrees]);
-        let mut start = 0;
-        for (i, end) in block_ends.enumerate() {
-            // The last "block" is the rest: emitted after the trees.
-            let (len, fill) = if i < self.blocks.len() {
-                (
-                    layout.offsets[end] - layout.offsets[start],
-                    layout.block_fill[i + 1] - layout.block_fill[i],
-                )
-            } else {
-                (r.len(), fr.len())
-            };
-            let (rh, rt) = std::mem::take(&mut r).split_at_mut(len);
-            let (ch, ct) = std::mem::take(&mut c).split_at_mut(len);
-            let (frh, frt) = std::mem::take(&mut fr).split_at_mut(fill);
-            let (fch, fct) = std::mem::take(&mut fc).split_at_mut(fill);
-            sinks.push(SliceSink {
-                rows: rh,
-                cols: ch,
-                fill_rows: frh,
-                fill_cols: fch,
+        // Each block of trees writes its own slices, as in `jacobian_at`; the last is the rest.
+        let mut sinks: Vec<SliceSink<'_>> = split_by(&mut rows, &layout.block_lens)
+            .into_iter()
+            .zip(split_by(&mut cols, &layout.block_lens))
+            .zip(split_by(&mut fill_rows, &layout.block_fill_lens))
+            .zip(split_by(&mut fill_cols, &layout.block_fill_lens))
+            .map(|(((rows, cols), fill_rows), fill_cols)| SliceSink {
+                rows,
+                cols,
+                fill_rows,
+                fill_cols,
                 pos: 0,
                 fill_pos: 0,
                 skip_row,
-            });
-            (r, c, fr, fc) = (rt, ct, frt, fct);
-            start = end;
-        }
+            })
+            .collect();
         let mut rest = sinks.pop();
         let layout_ok = self
             .blocks
@@ -1925,16 +1917,10 @@ impl Model {
         // One disjoint slice of `values` per block of trees: each value is computed the same
         // way whatever thread computes it, so the Jacobian is bit-identical with any thread
         // count.
-        let ntrees = self.forest.trees.len();
-        let (tree_part, rest) = values.split_at_mut(layout.offsets[ntrees]);
-        let mut views = Vec::with_capacity(self.blocks.len());
-        let mut remaining = tree_part;
-        for b in &self.blocks {
-            let len = layout.offsets[b.end] - layout.offsets[b.start];
-            let (here, tail) = std::mem::take(&mut remaining).split_at_mut(len);
-            views.push((b.clone(), here));
-            remaining = tail;
-        }
+        let mut parts = split_by(values, &layout.block_lens);
+        let rest = parts.pop().unwrap_or_default();
+        let views: Vec<(Range<usize>, &mut [f64])> =
+            self.blocks.iter().cloned().zip(parts).collect();
         let run = |(b, out): (Range<usize>, &mut [f64])| -> bool {
             let len = out.len();
             let mut h = vec![0.0; layout.max_elems];

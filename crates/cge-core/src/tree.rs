@@ -540,7 +540,7 @@ impl ForestPart<'_> {
 }
 
 /// `v` cut into consecutive slices of the given lengths.
-fn split_by<'a, T>(mut v: &'a mut [T], lens: &[usize]) -> Vec<&'a mut [T]> {
+pub(crate) fn split_by<'a, T>(mut v: &'a mut [T], lens: &[usize]) -> Vec<&'a mut [T]> {
     let mut parts = Vec::with_capacity(lens.len());
     for &len in lens {
         let (head, tail) = std::mem::take(&mut v).split_at_mut(len);

@@ -120,24 +120,17 @@ impl Structure {
         let lens: Vec<Vec<usize>> = groups
             .par_iter()
             .map(|g| {
-                let mut marked_in = vec![usize::MAX; n];
+                let (mut marked_in, mut extra) = (vec![usize::MAX; n], Vec::new());
                 g.clone()
                     .map(|j| {
-                        let mut len = 0;
-                        for &k in columns.column(j) {
-                            let r = key_row(k);
-                            if marked_in[r] != j {
-                                marked_in[r] = j;
-                                len += 1;
-                            }
-                        }
-                        for &r in &fill[fill_starts[j]..fill_starts[j + 1]] {
-                            if marked_in[r] != j {
-                                marked_in[r] = j;
-                                len += 1;
-                            }
-                        }
-                        len
+                        let rows = fill_rows_apart(
+                            j,
+                            columns.column(j),
+                            &fill[fill_starts[j]..fill_starts[j + 1]],
+                            &mut marked_in,
+                            &mut extra,
+                        );
+                        rows + extra.len()
                     })
                     .collect()
             })
@@ -189,16 +182,13 @@ impl Structure {
                 for j in g.clone() {
                     let first = at;
                     let column = columns.column(j);
-                    for &k in column {
-                        marked_in[key_row(k)] = j;
-                    }
-                    extra.clear();
-                    for &r in &fill[fill_starts[j]..fill_starts[j + 1]] {
-                        if marked_in[r] != j {
-                            marked_in[r] = j;
-                            extra.push(r);
-                        }
-                    }
+                    fill_rows_apart(
+                        j,
+                        column,
+                        &fill[fill_starts[j]..fill_starts[j + 1]],
+                        &mut marked_in,
+                        &mut extra,
+                    );
                     extra.sort_unstable();
                     let mut extra_rows = extra.iter().copied().peekable();
                     let mut diag = 0;
@@ -346,6 +336,34 @@ fn column_starts(n: usize, cols: &[usize]) -> Vec<usize> {
         starts[j + 1] += starts[j];
     }
     starts
+}
+
+/// Column j's distinct key rows, counted, and its fill rows that are not among them, once
+/// each, into `extra` (unsorted). `marked_in[r]` holds the last column that saw row r: columns
+/// are unique, so the markers serve any number of columns without being cleared.
+fn fill_rows_apart(
+    j: usize,
+    keys: &[Key],
+    fill: &[usize],
+    marked_in: &mut [usize],
+    extra: &mut Vec<usize>,
+) -> usize {
+    let mut rows = 0;
+    for &k in keys {
+        let r = key_row(k);
+        if marked_in[r] != j {
+            marked_in[r] = j;
+            rows += 1;
+        }
+    }
+    extra.clear();
+    for &r in fill {
+        if marked_in[r] != j {
+            marked_in[r] = j;
+            extra.push(r);
+        }
+    }
+    rows
 }
 
 /// Fill rows bucketed by column: column j's are `fill[starts[j]..starts[j + 1]]`.
