@@ -22,6 +22,15 @@ use crate::world::{Baseline, WorldData, BASE_YEAR};
 /// The traded goods.
 pub const TRADED: [&str; 2] = ["AGR", "MFG"];
 
+/// The traded goods, in the order of [`TRADED`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Good {
+    /// Agriculture and food (`AGR`).
+    Agriculture = 0,
+    /// Manufactures (`MFG`).
+    Manufactures = 1,
+}
+
 /// Income groups.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Group {
@@ -467,6 +476,68 @@ fn settle_productivity(
     })
 }
 
+/// The distortions a liberalization removes: the import tariffs of the reforming groups on the
+/// reformed goods and, where agriculture is reformed, the reforming groups' agricultural
+/// support. Partial reforms decompose the gains of full liberalization by who reforms what, as
+/// Anderson, Martin & van der Mensbrugghe (2006) do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reform {
+    /// The groups that reform, [high income, developing].
+    pub reformers: [bool; 2],
+    /// The goods reformed, in the order of [`TRADED`].
+    pub goods: [bool; 2],
+}
+
+impl Reform {
+    /// Every group removes every distortion.
+    pub const FULL: Reform = Reform {
+        reformers: [true; 2],
+        goods: [true; 2],
+    };
+
+    /// `group` alone reforms `good`.
+    pub fn single(group: Group, good: Good) -> Reform {
+        let mut reform = Reform {
+            reformers: [false; 2],
+            goods: [false; 2],
+        };
+        reform.reformers[gi(group)] = true;
+        reform.goods[good as usize] = true;
+        reform
+    }
+
+    /// The four reforms of one group and one good, in the order high-income agriculture,
+    /// high-income manufactures, developing agriculture, developing manufactures.
+    pub fn singles() -> [Reform; 4] {
+        [
+            Reform::single(Group::HighIncome, Good::Agriculture),
+            Reform::single(Group::HighIncome, Good::Manufactures),
+            Reform::single(Group::Developing, Good::Agriculture),
+            Reform::single(Group::Developing, Good::Manufactures),
+        ]
+    }
+
+    /// A label such as "high-income agriculture" or "all".
+    pub fn label(&self) -> String {
+        if *self == Reform::FULL {
+            return "all".into();
+        }
+        let who = match self.reformers {
+            [true, true] => "all groups'",
+            [true, false] => "high-income",
+            [false, true] => "developing",
+            [false, false] => "nobody's",
+        };
+        let what = match self.goods {
+            [true, true] => "merchandise",
+            [true, false] => "agriculture",
+            [false, true] => "manufactures",
+            [false, false] => "nothing",
+        };
+        format!("{who} {what}")
+    }
+}
+
 /// Full merchandise trade liberalization: every tariff and the agricultural support to zero at
 /// the horizon (Anderson, Martin & van der Mensbrugghe 2006 also removed agricultural support).
 /// With a positive [`TradeParameters::productivity_elasticity`], manufacturing productivity
@@ -477,6 +548,18 @@ fn settle_productivity(
 /// Data, calibration or solver errors; [`CalibrateError::Fit`] if the productivity does not
 /// settle within [`PRODUCTIVITY_ROUNDS`] solutions.
 pub fn liberalize(data: &WorldData, p: &TradeParameters) -> Result<TradeOutcome, CalibrateError> {
+    liberalize_by(data, p, &Reform::FULL)
+}
+
+/// The liberalization `reform` (see [`liberalize`] for the productivity response).
+///
+/// # Errors
+/// As [`liberalize`].
+pub fn liberalize_by(
+    data: &WorldData,
+    p: &TradeParameters,
+    reform: &Reform,
+) -> Result<TradeOutcome, CalibrateError> {
     let mut model = build(data, p)?.build()?;
     model.check_benchmark()?;
     let regs = regions();
@@ -486,18 +569,18 @@ pub fn liberalize(data: &WorldData, p: &TradeParameters) -> Result<TradeOutcome,
         let (output, exports) = output_and_exports(&benchmark, PRODUCTIVITY_GOOD, &reg.name)?;
         base.push((output, exports / output));
     }
-    for reg in &regs {
+    for reg in regs.iter().filter(|r| reform.reformers[gi(r.group)]) {
         let name = &reg.name;
-        model.set_output_tax(&format!("PAGR_{name}"), &format!("AGR_{name}"), 0.0)?;
-        for good in TRADED {
-            for partner in &regs {
-                if partner != reg {
-                    model.set_input_tax(
-                        &format!("ARM{good}_{}", reg.name),
-                        &format!("{good}_{}", partner.name),
-                        0.0,
-                    )?;
-                }
+        if reform.goods[0] {
+            model.set_output_tax(&format!("PAGR_{name}"), &format!("AGR_{name}"), 0.0)?;
+        }
+        for (good, _) in TRADED.iter().zip(reform.goods).filter(|(_, on)| *on) {
+            for partner in regs.iter().filter(|partner| *partner != reg) {
+                model.set_input_tax(
+                    &format!("ARM{good}_{name}"),
+                    &format!("{good}_{}", partner.name),
+                    0.0,
+                )?;
             }
         }
     }
@@ -518,6 +601,24 @@ pub fn liberalize(data: &WorldData, p: &TradeParameters) -> Result<TradeOutcome,
         developing: gains[1],
         world: gains[0] + gains[1],
     })
+}
+
+/// Where the gains of full liberalization come from: each group's reform of each good alone
+/// ([`Reform::singles`]), then all of them together. The parts need not add up to the whole:
+/// the difference is the interaction of the reforms (and of the productivity response).
+///
+/// # Errors
+/// As [`liberalize`].
+pub fn sources_of_gains(
+    data: &WorldData,
+    p: &TradeParameters,
+) -> Result<Vec<(Reform, TradeOutcome)>, CalibrateError> {
+    let mut reforms = Reform::singles().to_vec();
+    reforms.push(Reform::FULL);
+    reforms
+        .into_iter()
+        .map(|r| liberalize_by(data, p, &r).map(|o| (r, o)))
+        .collect()
 }
 
 /// The fit of [`TradeParameters::productivity_elasticity`] to a published world gain.
@@ -660,6 +761,49 @@ mod tests {
         let e = fit_productivity(&data, &p, 10.0).unwrap_err();
         assert!(matches!(e, CalibrateError::Fit { .. }), "{e}");
         assert!(e.to_string().contains("world gain 10 bn is outside"), "{e}");
+    }
+
+    #[test]
+    fn partial_reforms_move_welfare_as_the_terms_of_trade_say() {
+        let data = WorldData::load().unwrap();
+        let p = TradeParameters::default();
+        let sources = sources_of_gains(&data, &p).unwrap();
+        assert_eq!(sources.len(), 5);
+        let gain = |r: Reform| sources.iter().find(|(x, _)| *x == r).unwrap().1;
+        let full = gain(Reform::FULL);
+        approx::assert_relative_eq!(full.world, liberalize(&data, &p).unwrap().world);
+        // A group that removes its tariffs on manufactures loses terms of trade to the other,
+        // whose exports it now buys more of.
+        let hic = gain(Reform::single(Group::HighIncome, Good::Manufactures));
+        let dev = gain(Reform::single(Group::Developing, Good::Manufactures));
+        assert!(
+            hic.developing > 0.0 && dev.high_income > 0.0,
+            "{hic:?} {dev:?}"
+        );
+        assert!(dev.developing < 0.0, "{dev:?}");
+        // Nothing to remove, nothing gained: without tariffs on manufactures their reform is
+        // worth nothing, while agricultural reform still is.
+        let free_mfg = TradeParameters {
+            tariff_manufactures: [[0.0; 2]; 2],
+            ..p.clone()
+        };
+        for group in [Group::HighIncome, Group::Developing] {
+            let o = liberalize_by(&data, &free_mfg, &Reform::single(group, Good::Manufactures))
+                .unwrap();
+            assert!(o.world.abs() < 1e-6, "{o:?}");
+        }
+        let agr = liberalize_by(
+            &data,
+            &free_mfg,
+            &Reform::single(Group::HighIncome, Good::Agriculture),
+        )
+        .unwrap();
+        assert!(agr.world > 1.0, "{agr:?}");
+        assert_eq!(
+            Reform::single(Group::Developing, Good::Agriculture).label(),
+            "developing agriculture"
+        );
+        assert_eq!(Reform::FULL.label(), "all");
     }
 
     #[test]
