@@ -289,7 +289,7 @@ fn usage_errors_exit_with_2() {
 
 #[test]
 fn every_subcommand_has_help_with_examples() {
-    for sub in ["run", "check", "reproduce", "sweep", "plot"] {
+    for sub in ["run", "check", "reproduce", "sweep", "plot", "balance"] {
         let o = cge(&[sub, "--help"]);
         assert!(o.status.success(), "{sub}");
         let text = stdout(&o);
@@ -537,4 +537,60 @@ fn reproduce_prints_the_figures() {
         ids.contains(&"gep2006.world") && ids.contains(&"amvdm.world"),
         "{ids:?}"
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// cge balance
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn balance_reports_the_adjustments_and_writes_a_balanced_sam() {
+    let dir = scratch("balance");
+    let out = dir.join("balanced.csv");
+    let o = cge(&[
+        "balance",
+        "examples/sam/hosoe_unbalanced.csv",
+        "--fix",
+        "GOV:HOH",
+        "--cells",
+        "3",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(text.contains("largest imbalance 2.000000e0"), "{text}");
+    assert!(text.contains("largest cell changes (3 of 30)"), "{text}");
+    let sam = cge::calibrate::sam::read_sam_csv(&out).unwrap();
+    sam.check_balance().unwrap();
+    let labels = cge::core::families::sam::SamLabels::hosoe(["BRD", "MLK"], ["CAP", "LAB"]);
+    let model = cge::core::families::sam::StandardModel::calibrate(&sam, &labels).unwrap();
+    model.build().unwrap().check_benchmark().unwrap();
+    // The fixed cell is as in the file.
+    let gov = sam.accounts.iter().position(|a| a == "GOV").unwrap();
+    let hoh = sam.accounts.iter().position(|a| a == "HOH").unwrap();
+    let cell = sam
+        .cells
+        .iter()
+        .find(|c| c.row == gov && c.col == hoh)
+        .unwrap();
+    assert_eq!(cell.value, 23.0);
+}
+
+#[test]
+fn balance_rejects_unknown_accounts_and_malformed_options() {
+    let sam = "examples/sam/hosoe_unbalanced.csv";
+    let err = assert_clean_failure(&cge(&["balance", sam, "--total", "GOVT=35"]));
+    assert!(
+        err.contains("unknown account `GOVT` (did you mean `GOV`?)"),
+        "{err}"
+    );
+    let err = assert_clean_failure(&cge(&["balance", sam, "--total", "GOV=lots"]));
+    assert!(err.contains("cannot read `lots` as a number"), "{err}");
+    let err = assert_clean_failure(&cge(&["balance", sam, "--fix", "GOV"]));
+    assert!(err.contains("expected ROW:COL"), "{err}");
+    let dir = scratch("balance-bad");
+    let bad = write(&dir, "bad.csv", ",A,B\nA,,x\nB,1,\n");
+    let err = assert_clean_failure(&cge(&["balance", &bad]));
+    assert!(err.contains("cannot read `x` as a number"), "{err}");
 }

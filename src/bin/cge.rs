@@ -9,7 +9,7 @@ use std::sync::Mutex;
 
 use clap::{Parser, Subcommand};
 
-use cge::calibrate::{reproduce, reproductions};
+use cge::calibrate::{balance, reproduce, reproductions};
 use cge::core::ModelSpec;
 use cge::report::{self, Row};
 use cge::{checks, fsutil, plot, sweep, Error, Scenario, Study};
@@ -25,6 +25,7 @@ use cge::{checks, fsutil, plot, sweep, Error, Scenario, Study};
   cge check examples/scenarios/small_open_economy.toml
   cge sweep examples/scenarios/tariff_war.toml --param counterfactual.tariff_war.shock.0.rate --from 0 --to 0.5 --steps 11 --out sweep.csv
   cge plot results.csv --out welfare.svg
+  cge balance my_sam.csv --out balanced.csv
   cge reproduce
 
 Exit status: 0 on success, 1 when a scenario, model or check fails, 2 for a usage error."
@@ -119,6 +120,35 @@ Examples:
         #[arg(long, value_name = "NAME")]
         only: Vec<String>,
     },
+    /// Balance a social accounting matrix whose receipts and payments differ, and report the
+    /// adjustments.
+    #[command(
+        after_help = "SAM is a square CSV file: a header with an empty first cell and the account names,
+then one line per account with the payments it receives from each column's account.
+Rows and columns are scaled (RAS; GRAS for negative cells) until every account's receipts
+equal its payments; prints each account's totals before and after and the largest cell
+changes. Exit status 1 if the SAM cannot be balanced.
+
+Examples:
+  cge balance data/hosoe_sam.csv
+  cge balance my_sam.csv --total GOV=30 --fix GOV:HOH --out balanced.csv"
+    )]
+    Balance {
+        /// The SAM (CSV).
+        sam: PathBuf,
+        /// Write the balanced SAM to FILE.csv.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// Hold an account's balanced total at VALUE (repeatable).
+        #[arg(long, value_name = "ACCOUNT=VALUE")]
+        total: Vec<String>,
+        /// Hold a cell at its value, ROW receiving from COL (repeatable).
+        #[arg(long, value_name = "ROW:COL")]
+        fix: Vec<String>,
+        /// How many of the largest cell changes to print.
+        #[arg(long, value_name = "N", default_value_t = 10)]
+        cells: usize,
+    },
     /// Chart results: welfare bars by consumer and scenario, or lines for a sweep.
     #[command(
         after_help = "RESULTS is a .csv or .json file written by `cge run --out` or `cge sweep --out`.
@@ -182,6 +212,13 @@ fn main() -> ExitCode {
             out,
             title,
         } => plot_cmd(&results, &out, title.as_deref()),
+        Command::Balance {
+            sam,
+            out,
+            total,
+            fix,
+            cells,
+        } => balance_cmd(&sam, out.as_deref(), &total, &fix, cells),
     });
     match result {
         Ok(Ok(())) => ExitCode::SUCCESS,
@@ -355,6 +392,50 @@ fn reproduce_cmd(json: bool) -> Result<(), Failure> {
         for (name, value) in &run.migration_fit.fitted {
             println!("  {name:<24} {value:.4}");
         }
+    }
+    Ok(())
+}
+
+fn balance_cmd(
+    path: &Path,
+    out: Option<&Path>,
+    totals: &[String],
+    fixed: &[String],
+    cells: usize,
+) -> Result<(), Failure> {
+    let split = |arg: &str, sep: char, what: &str| {
+        arg.split_once(sep)
+            .map(|(a, b)| (a.trim().to_string(), b.trim().to_string()))
+            .ok_or_else(|| Error::Invalid {
+                context: format!("--{what} `{arg}`"),
+                message: format!(
+                    "expected {}",
+                    if sep == '=' {
+                        "ACCOUNT=VALUE"
+                    } else {
+                        "ROW:COL"
+                    }
+                ),
+            })
+    };
+    let mut options = balance::BalanceOptions::default();
+    for arg in totals {
+        let (account, value) = split(arg, '=', "total")?;
+        let value: f64 = value.parse().map_err(|_| Error::Invalid {
+            context: format!("--total `{arg}`"),
+            message: format!("cannot read `{value}` as a number"),
+        })?;
+        options.totals.push((account, value));
+    }
+    for arg in fixed {
+        options.fixed.push(split(arg, ':', "fix")?);
+    }
+    let sam = cge::calibrate::sam::read_sam_csv(path).map_err(Error::from)?;
+    let (balanced, report) = balance::balance(&sam, &options).map_err(Error::from)?;
+    print!("{}", report.render(cells));
+    if let Some(out) = out {
+        fsutil::write_atomic(out, cge::calibrate::sam::sam_to_csv(&balanced).as_bytes())?;
+        println!("wrote {}", out.display());
     }
     Ok(())
 }

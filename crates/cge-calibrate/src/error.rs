@@ -103,6 +103,16 @@ pub enum CalibrateError {
         /// What is wrong.
         what: String,
     },
+    /// A SAM cell that is not a finite number or lies outside the accounts.
+    #[error("SAM cell ({row}, {col}) = {value}: expected a finite number in the SAM's accounts")]
+    InvalidCell {
+        /// Receiving account (or `#k` for an index outside the accounts).
+        row: String,
+        /// Paying account.
+        col: String,
+        /// The value.
+        value: f64,
+    },
     /// The parameter fit failed.
     #[error("the parameter fit failed: {what}")]
     Fit {

@@ -40,6 +40,7 @@
 //! ```
 #![warn(missing_docs)]
 
+pub mod balance;
 pub mod closed_forms;
 pub mod complete_mobility;
 pub mod data;

@@ -1,0 +1,43 @@
+//! Benchmarks of cge-calibrate by size: balancing a SAM whose cells are off by up to ±5%
+//! (`balance`, GRAS to machine precision), on synthetic SAMs of N sectors with a dense
+//! input-output table or 20 inputs per sector (`Sam::synthetic`, fixed seed).
+//!
+//! `cargo bench -p cge-calibrate --bench calibrate -- --warm-up-time 1 --measurement-time 3`
+
+use std::hint::black_box;
+
+use cge_calibrate::balance::{balance, BalanceOptions};
+use cge_core::families::sam::Sam;
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+
+/// (sectors, inputs per sector; 0 = all).
+const SIZES: [(usize, usize); 4] = [(100, 0), (1_280, 20), (1_280, 0), (10_000, 20)];
+const SEED: u64 = 2_025;
+
+/// The synthetic SAM with every cell moved by up to ±5% (a fixed pattern).
+fn unbalanced(sectors: usize, inputs: usize) -> Sam {
+    let (mut sam, _) = Sam::synthetic(sectors, inputs, SEED).expect("valid sizes");
+    for (k, c) in sam.cells.iter_mut().enumerate() {
+        let u = ((k * 7_919) % 101) as f64 / 100.0;
+        c.value *= 1.0 + 0.05 * (2.0 * u - 1.0);
+    }
+    sam
+}
+
+fn balancing(c: &mut Criterion) {
+    let mut group = c.benchmark_group("balance");
+    group.sample_size(10);
+    for (sectors, inputs) in SIZES {
+        let sam = unbalanced(sectors, inputs);
+        group.throughput(Throughput::Elements(sam.cells.len() as u64));
+        group.bench_with_input(
+            BenchmarkId::from_parameter(format!("N={sectors},inputs={inputs}")),
+            &sam,
+            |b, s| b.iter(|| black_box(balance(s, &BalanceOptions::default()).expect("balances"))),
+        );
+    }
+    group.finish();
+}
+
+criterion_group!(benches, balancing);
+criterion_main!(benches);
