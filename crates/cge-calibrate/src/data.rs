@@ -238,6 +238,7 @@ pub fn find_group(
 /// Admissible values of a numeric column.
 #[derive(Clone, Copy)]
 pub(crate) enum Range {
+    Finite,
     Positive,
     Fraction,
     AtLeastOne,
@@ -247,6 +248,7 @@ impl Range {
     fn admits(self, x: f64) -> bool {
         x.is_finite()
             && match self {
+                Self::Finite => true,
                 Self::Positive => x > 0.0,
                 Self::Fraction => (0.0..=1.0).contains(&x),
                 Self::AtLeastOne => x >= 1.0,
@@ -255,6 +257,7 @@ impl Range {
 
     fn words(self) -> &'static str {
         match self {
+            Self::Finite => "a finite number",
             Self::Positive => "a finite number > 0",
             Self::Fraction => "a fraction in [0, 1]",
             Self::AtLeastOne => "a finite number >= 1",
@@ -273,6 +276,11 @@ pub(crate) struct Row<'a> {
 impl Row<'_> {
     pub(crate) fn text(&self, i: usize) -> &str {
         self.fields[i]
+    }
+
+    /// The line number (1-based, the header is line 1).
+    pub(crate) fn line(&self) -> usize {
+        self.line
     }
 
     fn parse_error(&self, i: usize, expected: &'static str) -> CalibrateError {

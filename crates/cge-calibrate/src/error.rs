@@ -75,6 +75,24 @@ pub enum CalibrateError {
         /// The row asked for, e.g. "code HIC, year 2001".
         what: String,
     },
+    /// A second row for an item a file may give once.
+    #[error("{file} line {line}: a second row for {what}")]
+    Duplicate {
+        /// The file name.
+        file: String,
+        /// The line (1-based, the header is line 1).
+        line: usize,
+        /// The item, e.g. "world parameter `aid`".
+        what: String,
+    },
+    /// A row that names nothing the reader knows (a misspelt name).
+    #[error("{file}: the row for {what} names no parameter")]
+    Unknown {
+        /// The file name.
+        file: String,
+        /// The row's item, e.g. "world parameter `aid_typo`".
+        what: String,
+    },
     /// A parameter of a closed-form formula outside its domain.
     #[error("parameter `{name}` = {value}: expected {expected}")]
     InvalidParameter {

@@ -46,6 +46,7 @@ pub mod complete_mobility;
 pub mod data;
 mod error;
 pub mod fit;
+pub mod literature;
 pub mod reproduce;
 pub mod reproductions;
 pub mod sam;

@@ -496,7 +496,7 @@ pub fn render_table(figures: &[Figure]) -> String {
 }
 
 /// `x` with `digits` significant digits, trailing zeros dropped.
-fn significant(x: f64, digits: i32) -> String {
+pub(crate) fn significant(x: f64, digits: i32) -> String {
     if x == 0.0 || !x.is_finite() {
         return format!("{x}");
     }

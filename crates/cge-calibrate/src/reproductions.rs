@@ -9,7 +9,8 @@ use serde::Serialize;
 
 use crate::error::CalibrateError;
 use crate::fit::{fit_migration, fit_migration_with, FitReport, MIGRATION_FREE, MIGRATION_TARGETS};
-use crate::reproduce::{figures, render_table, summary_line, Figure};
+use crate::literature::LiteratureValue;
+use crate::reproduce::{figures, render_table, significant, summary_line, Figure};
 use crate::sensitivity::{monte_carlo, one_at_a_time, Interval, SensitivityRow, UNCERTAIN};
 use crate::trade::{
     fit_productivity, liberalize, sources_of_gains, Good, Group, ProductivityFit, Reform,
@@ -89,6 +90,8 @@ pub struct ReproductionRun {
     pub intervals: Vec<Interval>,
     /// Monte Carlo draws run, and how many could not be solved.
     pub draws: (usize, usize),
+    /// The literature table the parameters were read from (`data/literature_parameters.csv`).
+    pub literature: Vec<LiteratureValue>,
     /// Wall time of the run \[s\].
     pub seconds: f64,
 }
@@ -129,7 +132,9 @@ pub fn run() -> Result<ReproductionRun, CalibrateError> {
 pub fn run_with(draws: usize) -> Result<ReproductionRun, CalibrateError> {
     let started = Instant::now();
     let data = WorldData::load()?;
-    let base = WorldParameters::default();
+    let literature = crate::literature::literature()?;
+    let base = WorldParameters::from_literature(&literature)?;
+    let trade_base = TradeParameters::from_literature(&literature)?;
     let migration_fit = fit_migration(&data, &base)?;
     let p = &migration_fit.parameters;
     let outcome = migration(&data, p)?;
@@ -142,12 +147,12 @@ pub fn run_with(draws: usize) -> Result<ReproductionRun, CalibrateError> {
             file: "reproduction report".into(),
             what: "the published value of figure `amvdm.world`".into(),
         })?;
-    let trade_static = liberalize(&data, &TradeParameters::default())?;
-    let trade_fit = fit_productivity(&data, &TradeParameters::default(), world_trade_target)?;
+    let trade_static = liberalize(&data, &trade_base)?;
+    let trade_fit = fit_productivity(&data, &trade_base, world_trade_target)?;
     let trade_parameters = trade_fit.parameters.clone();
     let trade = trade_fit.outcome;
     let trade_sources = [
-        sources_of_gains(&data, &TradeParameters::default())?,
+        sources_of_gains(&data, &trade_base)?,
         sources_of_gains(&data, &trade_parameters)?,
     ];
     let trade_support_only = liberalize(
@@ -276,6 +281,7 @@ pub fn run_with(draws: usize) -> Result<ReproductionRun, CalibrateError> {
         migrant_premium,
         developing_price_level: data.developing_price_level,
         temporary_premium_range,
+        literature,
         seconds: started.elapsed().as_secs_f64(),
     })
 }
@@ -652,23 +658,36 @@ pub fn render_markdown(run: &ReproductionRun) -> String {
     line("");
     line("## Parameters and sources");
     line("");
-    line("Every parameter of `WorldParameters` and `TradeParameters` carries its source in its");
-    line("documentation (`cargo doc -p cge-calibrate --open`); the values used:");
+    line("Every number of `data/literature_parameters.csv`, from which `WorldParameters` and");
+    line("`TradeParameters` are read, with the value this run used where it differs (fitted");
+    line("parameters; the high-income agricultural support derives from the OECD rows: an output");
+    line(&format!(
+        "subsidy of {:.4}). Indices: 0 = high income, 1 = developing; i.j = importer i, exporter j.",
+        run.trade_parameters.agricultural_support[0]
+    ));
     line("");
-    line("```json");
-    for l in serde_json::to_string_pretty(&run.migration_fit.parameters)
-        .unwrap_or_default()
-        .lines()
-    {
-        line(l);
+    line("| model | parameter | index | value | used | unit | source |");
+    line("|---|---|---|---:|---:|---|---|");
+    let used = [
+        serde_json::to_value(&run.migration_fit.parameters).unwrap_or_default(),
+        serde_json::to_value(&run.trade_parameters).unwrap_or_default(),
+    ];
+    for v in &run.literature {
+        let model = usize::from(v.model == "trade");
+        let mut at = used[model].get(&v.parameter);
+        for i in v.index.split('.').filter(|i| !i.is_empty()) {
+            at = at.and_then(|a| a.get(i.parse::<usize>().unwrap_or(usize::MAX)));
+        }
+        let shown = match at.and_then(serde_json::Value::as_f64) {
+            Some(x) if x != v.value => significant(x, 4),
+            Some(_) => "=".into(),
+            None => "—".into(),
+        };
+        line(&format!(
+            "| {} | `{}` | {} | {} | {} | {} | {} |",
+            v.model, v.parameter, v.index, v.value, shown, v.unit, v.source
+        ));
     }
-    for l in serde_json::to_string_pretty(&run.trade_parameters)
-        .unwrap_or_default()
-        .lines()
-    {
-        line(l);
-    }
-    line("```");
     line("");
     line("## Sensitivity");
     line("");

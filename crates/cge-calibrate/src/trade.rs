@@ -42,6 +42,8 @@ pub enum Group {
 
 /// Group-level data and parameters of the trade model, each with its source. Flows are
 /// merchandise trade in 2001 [US$ bn]; tariffs are trade-weighted applied rates \[fraction\].
+/// Defaults are the central values of `data/literature_parameters.csv`
+/// ([`TradeParameters::literature`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TradeParameters {
@@ -90,13 +92,6 @@ pub struct TradeParameters {
     pub horizon: i32,
 }
 
-/// Support to agricultural producers in OECD countries, 2003 \[fraction of farm receipts\]
-/// (OECD 2004, *Agricultural Policies in OECD Countries: At a Glance*).
-pub const OECD_PSE_2003: f64 = 0.32;
-
-/// Share of that support in its most production- and trade-distorting forms, 2003 (same source).
-pub const OECD_DISTORTING_SHARE_2003: f64 = 0.75;
-
 /// The output subsidy s [fraction of the market price] that, together with market price
 /// support at the import tariff `tariff`, makes production-distorting support the fraction
 /// `distorting` of farm receipts: (t/(1 + t) + s)/(1 + s) = d
@@ -106,30 +101,56 @@ pub fn output_subsidy_equivalent(distorting: f64, tariff: f64) -> f64 {
 }
 
 impl Default for TradeParameters {
+    /// The central values of `data/literature_parameters.csv` ([`TradeParameters::literature`]).
     fn default() -> Self {
-        let tariff_agriculture = [[0.15, 0.15], [0.18, 0.18]];
-        Self {
-            flows: [[3200.0, 1300.0], [900.0, 650.0]],
-            agriculture_share: [[0.08, 0.12], [0.08, 0.12]],
-            tariff_agriculture,
-            tariff_manufactures: [[0.01, 0.03], [0.09, 0.09]],
-            agriculture_va_share: [0.02, 0.12],
-            industry_va_share: [0.27, 0.35],
-            agricultural_support: [
-                output_subsidy_equivalent(
-                    OECD_PSE_2003 * OECD_DISTORTING_SHARE_2003,
-                    tariff_agriculture[0][1],
-                ),
-                0.0,
-            ],
-            productivity_elasticity: 0.0,
-            sigma_armington: 4.0,
-            horizon: 2015,
-        }
+        Self::literature().expect("the shipped data/literature_parameters.csv reads (tested)")
     }
 }
 
 impl TradeParameters {
+    /// The central values of the shipped `data/literature_parameters.csv`.
+    ///
+    /// # Errors
+    /// None for the shipped file (tested); see [`TradeParameters::from_literature`].
+    pub fn literature() -> Result<Self, CalibrateError> {
+        Self::from_literature(&crate::literature::literature()?)
+    }
+
+    /// The parameters from the `trade` rows of a literature table: the high-income
+    /// agricultural support is derived from the OECD producer support estimate and its
+    /// distorting share (`oecd_pse`, `oecd_distorting_share`) at the high-income tariff on
+    /// developing countries' food ([`output_subsidy_equivalent`]).
+    ///
+    /// # Errors
+    /// [`CalibrateError::Missing`] for a parameter without a row, [`CalibrateError::Unknown`]
+    /// for a `trade` row that names no parameter, and the range errors of
+    /// [`TradeParameters::validate`].
+    pub fn from_literature(
+        table: &[crate::literature::LiteratureValue],
+    ) -> Result<Self, CalibrateError> {
+        let t = crate::literature::Lookup::new(table, "trade");
+        let tariff_agriculture = t.matrix("tariff_agriculture")?;
+        let distorting = t.number("oecd_pse")? * t.number("oecd_distorting_share")?;
+        let p = Self {
+            flows: t.matrix("flows")?,
+            agriculture_share: t.matrix("agriculture_share")?,
+            tariff_agriculture,
+            tariff_manufactures: t.matrix("tariff_manufactures")?,
+            agriculture_va_share: t.pair("agriculture_va_share")?,
+            industry_va_share: t.pair("industry_va_share")?,
+            agricultural_support: [
+                output_subsidy_equivalent(distorting, tariff_agriculture[0][1]),
+                t.number("developing_agricultural_support")?,
+            ],
+            productivity_elasticity: t.number("productivity_elasticity")?,
+            sigma_armington: t.number("sigma_armington")?,
+            horizon: t.year("horizon")?,
+        };
+        t.finish()?;
+        p.validate()?;
+        Ok(p)
+    }
+
     /// Checks ranges.
     ///
     /// # Errors

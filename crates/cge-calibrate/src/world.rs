@@ -184,7 +184,8 @@ impl WorldData {
     }
 }
 
-/// The parameters of the world model, each with its source. Defaults are the central values;
+/// The parameters of the world model, each with its source. Defaults are the central values of
+/// `data/literature_parameters.csv` ([`WorldParameters::literature`]);
 /// [`crate::sensitivity::UNCERTAIN`] gives the published ranges used in the sensitivity analysis.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -260,30 +261,58 @@ pub struct WorldParameters {
 }
 
 impl Default for WorldParameters {
+    /// The central values of `data/literature_parameters.csv` ([`WorldParameters::literature`]).
     fn default() -> Self {
-        Self {
-            merchandise_share_hic: 0.29,
-            merchandise_share_dev: 0.47,
-            dev_imports_share: 0.12,
-            tariff_hic: 0.03,
-            tariff_dev: 0.10,
-            sigma_armington: 4.0,
-            sigma_value_added: 1.0,
-            sigma_migrants: 3.0,
-            migrant_relative_wage: 0.35,
-            remittance_share: 0.10,
-            earlier_migrant_share: 0.07,
-            skilled_share: [0.27, 0.08],
-            skill_premium: [1.6, 2.5],
-            sigma_skill: 1.4,
-            temporary_quota: 0.03,
-            place_premium: 2.7,
-            migration_increase: 0.03,
-            migration_horizon: 2025,
-            trade_horizon: 2015,
-            aid: 70.0,
-            debt_relief: 3.0,
-        }
+        Self::literature().expect("the shipped data/literature_parameters.csv reads (tested)")
+    }
+}
+
+impl WorldParameters {
+    /// The central values of the shipped `data/literature_parameters.csv`.
+    ///
+    /// # Errors
+    /// None for the shipped file (tested); see [`WorldParameters::from_literature`].
+    pub fn literature() -> Result<Self, CalibrateError> {
+        Self::from_literature(&crate::literature::literature()?)
+    }
+
+    /// The parameters from the `world` rows of a literature table
+    /// ([`crate::literature::read_literature_csv`]), checked ([`WorldParameters::validate`]).
+    ///
+    /// # Errors
+    /// [`CalibrateError::Missing`] for a parameter without a row, [`CalibrateError::Unknown`]
+    /// for a `world` row that names no parameter, and the range errors of
+    /// [`WorldParameters::validate`].
+    pub fn from_literature(
+        table: &[crate::literature::LiteratureValue],
+    ) -> Result<Self, CalibrateError> {
+        let t = crate::literature::Lookup::new(table, "world");
+        let p = Self {
+            merchandise_share_hic: t.number("merchandise_share_hic")?,
+            merchandise_share_dev: t.number("merchandise_share_dev")?,
+            dev_imports_share: t.number("dev_imports_share")?,
+            tariff_hic: t.number("tariff_hic")?,
+            tariff_dev: t.number("tariff_dev")?,
+            sigma_armington: t.number("sigma_armington")?,
+            sigma_value_added: t.number("sigma_value_added")?,
+            sigma_migrants: t.number("sigma_migrants")?,
+            migrant_relative_wage: t.number("migrant_relative_wage")?,
+            remittance_share: t.number("remittance_share")?,
+            earlier_migrant_share: t.number("earlier_migrant_share")?,
+            skilled_share: t.pair("skilled_share")?,
+            skill_premium: t.pair("skill_premium")?,
+            sigma_skill: t.number("sigma_skill")?,
+            temporary_quota: t.number("temporary_quota")?,
+            place_premium: t.number("place_premium")?,
+            migration_increase: t.number("migration_increase")?,
+            migration_horizon: t.year("migration_horizon")?,
+            trade_horizon: t.year("trade_horizon")?,
+            aid: t.number("aid")?,
+            debt_relief: t.number("debt_relief")?,
+        };
+        t.finish()?;
+        p.validate()?;
+        Ok(p)
     }
 }
 
