@@ -34,8 +34,10 @@ fn main() -> Result<()> {
             println!("  {name:<24} {value:.4}");
         }
         for i in &run.intervals {
+            // Money to 0.1 bn, ratios to 0.01.
+            let d = if i.median.abs() < 10.0 { 2 } else { 1 };
             println!(
-                "  90% interval of {:<22} [{:.1}, {:.1}] (median {:.1})",
+                "  90% interval of {:<24} [{:.d$}, {:.d$}] (median {:.d$})",
                 i.id, i.p05, i.p95, i.median
             );
         }

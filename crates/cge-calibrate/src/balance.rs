@@ -2,8 +2,9 @@
 //!
 //! Data from different sources rarely give every account equal receipts (its row total) and
 //! payments (its column total). [`balance`] finds the balanced SAM closest to the data in the
-//! sense of RAS (the least cross-entropy distance), by scaling each row and each column: cell
-//! (i, j) becomes r_i·x_ij·s_j. Cells keep their signs and zeros stay zero. Negative cells (subsidies, stock draw-downs) are
+//! sense of RAS, the generalized Kullback–Leibler divergence Σ z·ln(z/x) − z + x, by scaling
+//! each row and each column: cell (i, j) becomes r_i·x_ij·s_j. Cells keep their signs and
+//! zeros stay zero. Negative cells (subsidies, stock draw-downs) are
 //! handled by the generalized RAS (GRAS) of Junius & Oosterhaven (2003, *Economic Systems
 //! Research* 15(1): 87–96), in the corrected form of Lenzen, Wood & Gallego (2007, *Economic
 //! Systems Research* 19(4): 461–465): a negative cell becomes x_ij/(r_i·s_j), so that a row
@@ -11,7 +12,10 @@
 //!
 //! Each account's balanced total is either given ([`BalanceOptions::totals`], e.g. GDP from
 //! national accounts) or found by the balancing: the account's row is then scaled by r and
-//! its column by 1/r, with r such that they agree. An account's total cannot be set on its
+//! its column by 1/r, with r such that they agree (the minimizer of the divergence has this
+//! form). The payments must be able to circulate: every account must reach every other
+//! through a chain of payments, or the scaling does not converge and the error says so. An
+//! account's total cannot be set on its
 //! own: in Hosoe's SAM, households receive exactly what the capital and labour accounts pay
 //! out, so their totals are tied. Cells that come
 //! from firmer data than the rest (tax revenue from public accounts, say) can be held fixed
@@ -96,7 +100,7 @@ pub struct CellChange {
 }
 
 impl CellChange {
-    /// (after − before)/|before|.
+    /// (after − before)/|before| (infinite for a cell that was 0: [`balance`] never makes one).
     pub fn relative(&self) -> f64 {
         (self.after - self.before) / self.before.abs()
     }
@@ -203,6 +207,11 @@ pub fn balance(
                 name: "given total",
                 value: *total,
                 expected: "a finite number",
+            });
+        }
+        if given[a] {
+            return Err(CalibrateError::Unbalanceable {
+                what: format!("two given totals for account `{name}`"),
             });
         }
         target[a] = *total;
@@ -375,6 +384,21 @@ fn positive_root(a: f64, b: f64, c: f64) -> Option<f64> {
     (m.is_finite() && m > 0.0).then_some(m)
 }
 
+/// The multiplier m > 0 solving a·m² + b·m − c = 0 for one side of an account, where a and c
+/// gather its free cells (none when both are 0: then the side must already hold, b being its
+/// gap within `tolerance`, and the multiplier stays as it is: `None`). The error is a note for
+/// the message: empty, or that the side has no free cells.
+fn multiplier(a: f64, b: f64, c: f64, tolerance: f64) -> Result<Option<f64>, &'static str> {
+    if a == 0.0 && c == 0.0 {
+        return if b.abs() <= tolerance {
+            Ok(None)
+        } else {
+            Err(" (no free cells)")
+        };
+    }
+    positive_root(a, b, c).map(Some).ok_or("")
+}
+
 /// One account's free cells as (other account, value in the data), and its fixed cells'
 /// total.
 #[derive(Default)]
@@ -403,11 +427,10 @@ fn parts(line: &Line, other: &[f64], skip: Option<usize>) -> (f64, f64) {
 /// Row multipliers r, column multipliers s (cell (i, j) becomes r_i·x·s_j, or x/(r_i·s_j)
 /// when negative) and the sweeps taken.
 ///
-/// They minimize the (G)RAS distance to the data subject to balance: an account without a
+/// They minimize the (G)RAS divergence from the data subject to balance: an account without a
 /// given total has s = 1/r, its one multiplier chosen so that its row and column agree (the
-/// classical balancing of a square matrix, which moves the account's total as little as the
-/// data allow); an account with a given total has its row and column scaled to it
-/// separately. Each sweep solves every account in turn with the others held (a coordinate
+/// classical balancing of a square matrix by a diagonal similarity); an account with a given
+/// total has its row and column scaled to it separately. Each sweep solves every account in turn with the others held (a coordinate
 /// method on the dual), until every account is within `tolerance` of balance.
 fn scale_rows_and_columns(
     sam: &Sam,
@@ -456,20 +479,39 @@ fn scale_rows_and_columns(
                 // Receipts to the total at the current column multipliers (the diagonal cell
                 // counted at the current s_a), then payments at the new row multipliers.
                 let (p, m) = parts(&rows[a], &s, None);
-                r[a] = positive_root(p, -(target[a] - rows[a].fixed), m)
-                    .ok_or_else(|| cannot(a, "its receipts cannot reach the given total"))?;
+                let gap = target[a] - rows[a].fixed;
+                if let Some(m) = multiplier(p, -gap, m, tolerance).map_err(|why| {
+                    cannot(
+                        a,
+                        &format!("its receipts{why} cannot reach the given total"),
+                    )
+                })? {
+                    r[a] = m;
+                }
                 let (p, m) = parts(&cols[a], &r, None);
-                s[a] = positive_root(p, -(target[a] - cols[a].fixed), m)
-                    .ok_or_else(|| cannot(a, "its payments cannot reach the given total"))?;
-            } else if !(rows[a].free.is_empty() && cols[a].free.is_empty()) {
+                let gap = target[a] - cols[a].fixed;
+                if let Some(m) = multiplier(p, -gap, m, tolerance).map_err(|why| {
+                    cannot(
+                        a,
+                        &format!("its payments{why} cannot reach the given total"),
+                    )
+                })? {
+                    s[a] = m;
+                }
+            } else {
                 // r·A − B/r + F_r = C/r − D·r + F_c with s_a = 1/r_a; the diagonal cell,
                 // scaled by r_a·s_a = 1, is on both sides and drops out.
                 let (row_p, row_m) = parts(&rows[a], &s, Some(a));
                 let (col_p, col_m) = parts(&cols[a], &r, Some(a));
-                let t = positive_root(row_p + col_m, rows[a].fixed - cols[a].fixed, row_m + col_p)
-                    .ok_or_else(|| cannot(a, "its receipts cannot equal its payments"))?;
-                r[a] = t;
-                s[a] = 1.0 / t;
+                let gap = rows[a].fixed - cols[a].fixed;
+                if let Some(t) =
+                    multiplier(row_p + col_m, gap, row_m + col_p, tolerance).map_err(|why| {
+                        cannot(a, &format!("its receipts{why} cannot equal its payments"))
+                    })?
+                {
+                    r[a] = t;
+                    s[a] = 1.0 / t;
+                }
             }
         }
         let (mut receipts, mut payments) = (vec![0.0; n], vec![0.0; n]);
@@ -493,7 +535,17 @@ fn scale_rows_and_columns(
                 };
                 (gap, a)
             })
-            .fold((0.0, 0), |w, x| if x.0 > w.0 { x } else { w });
+            // A NaN gap counts as the worst, so that it can never pass for convergence.
+            .fold(
+                (0.0, 0),
+                |w, x| {
+                    if x.0.is_nan() || x.0 > w.0 {
+                        x
+                    } else {
+                        w
+                    }
+                },
+            );
         if worst.0 <= tolerance {
             return Ok((r, s, sweep));
         }
@@ -538,7 +590,10 @@ mod tests {
             assert!(c.relative().abs() < 0.1, "{c:?}");
         }
         // Largest change first.
-        assert!(report.cells[0].relative().abs() >= report.cells[1].relative().abs());
+        assert!(report
+            .cells
+            .windows(2)
+            .all(|w| w[0].relative().abs() >= w[1].relative().abs()));
         // The balanced SAM calibrates and replicates its benchmark.
         let labels = SamLabels::hosoe(["BRD", "MLK"], ["CAP", "LAB"]);
         let model = StandardModel::calibrate(&sam, &labels).unwrap();
@@ -575,10 +630,11 @@ mod tests {
     }
 
     #[test]
-    fn negative_cells_keep_their_sign_under_gras() {
+    fn negative_cells_are_scaled_by_the_inverse_multipliers() {
         // A subsidy: the government pays firms (a negative tax) in a SAM off balance.
         let mut sam = Sam::new(["FRM", "HOH", "GOV"]);
         for (row, col, v) in [
+            ("FRM", "FRM", 30.0),
             ("HOH", "FRM", 100.0),
             ("GOV", "FRM", -5.0),
             ("FRM", "HOH", 90.0),
@@ -589,20 +645,80 @@ mod tests {
         }
         let (balanced, report) = balance(&sam, &BalanceOptions::default()).unwrap();
         balanced.check_balance().unwrap();
-        let subsidy = report
-            .cells
-            .iter()
-            .find(|c| c.row == "GOV" && c.col == "FRM")
-            .unwrap();
-        assert!(subsidy.after < 0.0, "{subsidy:?}");
-        // The row multiplier scales the subsidy the other way from the row's positive cells.
-        let income = report
-            .cells
-            .iter()
-            .find(|c| c.row == "HOH" && c.col == "FRM")
-            .unwrap();
+        let factor = |row: &str, col: &str| {
+            let c = report
+                .cells
+                .iter()
+                .find(|c| c.row == *row && c.col == *col)
+                .unwrap();
+            c.after / c.before
+        };
+        // Positive cells are scaled by r_i·s_j, so the rectangle (GOV, HOH), (FRM, FRM),
+        // (FRM, HOH) gives r_GOV·s_FRM; the negative cell (GOV, FRM) by its inverse.
+        let r_gov_s_frm = factor("GOV", "HOH") * factor("FRM", "FRM") / factor("FRM", "HOH");
+        approx::assert_relative_eq!(
+            factor("GOV", "FRM") * r_gov_s_frm,
+            1.0,
+            max_relative = 1e-12
+        );
+        assert!((r_gov_s_frm - 1.0).abs() > 1e-3, "{r_gov_s_frm}");
+    }
+
+    #[test]
+    fn diagonal_cells_given_totals_and_repeated_cells() {
+        // A given total on an account that pays itself (BRD buys bread).
+        let data = perturbed(0.03);
+        let options = BalanceOptions {
+            totals: vec![("BRD".into(), 95.0)],
+            ..BalanceOptions::default()
+        };
+        let (sam, report) = balance(&data, &options).unwrap();
+        sam.check_balance().unwrap();
+        approx::assert_relative_eq!(report.accounts[0].balanced, 95.0, max_relative = 1e-10);
+        // Repeated positions add up: the same SAM with one cell split in two balances alike.
+        let mut split = data.clone();
+        let first = split.cells[0];
+        split.cells[0].value *= 0.25;
+        split.cells.push(SamCell {
+            value: first.value * 0.75,
+            ..first
+        });
+        let (a, _) = balance(&data, &BalanceOptions::default()).unwrap();
+        let (b, _) = balance(&split, &BalanceOptions::default()).unwrap();
+        for (x, y) in a.cells.iter().zip(&b.cells) {
+            approx::assert_relative_eq!(x.value, y.value, max_relative = 1e-9);
+        }
+        // An account already in balance with nothing free to scale stays as it is.
+        let mut own = Sam::new(["A"]);
+        own.add("A", "A", 5.0).unwrap();
+        let (same, _) = balance(&own, &BalanceOptions::default()).unwrap();
+        assert_eq!(same.cells[0].value, 5.0);
+        let all_fixed = BalanceOptions {
+            totals: vec![("GOV".into(), 35.0)],
+            fixed: vec![
+                ("GOV".into(), "IDT".into()),
+                ("GOV".into(), "TRF".into()),
+                ("GOV".into(), "HOH".into()),
+            ],
+            ..BalanceOptions::default()
+        };
+        // GOV receives 9 + 3 + 23 = 35 in fixed cells: its total holds without scaling.
+        let (sam, _) = balance(&crate::sam::hosoe_sam().unwrap(), &all_fixed).unwrap();
+        sam.check_balance().unwrap();
+        // The same fixed cells cannot reach another total: an error at once, not after the
+        // iteration limit.
+        let e = balance(
+            &crate::sam::hosoe_sam().unwrap(),
+            &BalanceOptions {
+                totals: vec![("GOV".into(), 40.0)],
+                ..all_fixed
+            },
+        )
+        .unwrap_err();
         assert!(
-            (income.after / income.before - 1.0) * (subsidy.after / subsidy.before - 1.0) < 0.0
+            e.to_string()
+                .contains("account `GOV`: its receipts (no free cells) cannot reach"),
+            "{e}"
         );
     }
 
@@ -618,7 +734,7 @@ mod tests {
         )
         .unwrap_err();
         assert!(
-            e.to_string().contains("GOVT") && e.to_string().contains("GOV"),
+            e.to_string().contains("`GOVT` (did you mean `GOV`?)"),
             "{e}"
         );
         let e = balance(
@@ -664,6 +780,32 @@ mod tests {
         )
         .unwrap_err();
         assert!(e.to_string().contains("not converged in 1 sweeps"), "{e}");
+        // A negative total for an account whose cells are all positive, and a total given twice.
+        let e = balance(
+            &sam,
+            &BalanceOptions {
+                totals: vec![("GOV".into(), -1.0)],
+                ..BalanceOptions::default()
+            },
+        )
+        .unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("account `GOV`: its receipts cannot reach"),
+            "{e}"
+        );
+        let e = balance(
+            &sam,
+            &BalanceOptions {
+                totals: vec![("GOV".into(), 30.0), ("GOV".into(), 31.0)],
+                ..BalanceOptions::default()
+            },
+        )
+        .unwrap_err();
+        assert!(
+            e.to_string().contains("two given totals for account `GOV`"),
+            "{e}"
+        );
         sam.cells[0].value = f64::NAN;
         let e = balance(&sam, &BalanceOptions::default()).unwrap_err();
         assert!(matches!(e, CalibrateError::InvalidCell { .. }), "{e}");

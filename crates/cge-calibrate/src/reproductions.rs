@@ -11,7 +11,9 @@ use crate::error::CalibrateError;
 use crate::fit::{fit_migration, fit_migration_with, FitReport, MIGRATION_FREE, MIGRATION_TARGETS};
 use crate::literature::LiteratureValue;
 use crate::reproduce::{figures, render_table, significant, summary_line, Figure};
-use crate::sensitivity::{monte_carlo, one_at_a_time, Interval, SensitivityRow, UNCERTAIN};
+use crate::sensitivity::{
+    monte_carlo, one_at_a_time, Interval, SensitivityRow, HEADLINE_IDS, UNCERTAIN,
+};
 use crate::trade::{
     fit_productivity, liberalize, sources_of_gains, Good, Group, ProductivityFit, Reform,
     TradeOutcome, TradeParameters,
@@ -352,6 +354,11 @@ fn render_trade_sources(run: &ReproductionRun, line: &mut impl FnMut(&str)) {
         .collect();
     line(&format!("| interactions | {} |", rest.join(" | ")));
     line("");
+}
+
+/// A headline for the sensitivity tables: money to 0.1 bn, ratios to 0.01.
+fn headline(x: f64) -> String {
+    fixed(x, if x.abs() < 10.0 { 2 } else { 1 })
 }
 
 /// A number with `digits` decimals, for the Markdown report.
@@ -695,17 +702,14 @@ pub fn render_markdown(run: &ReproductionRun) -> String {
     line("free parameters are refitted each time, the trade model's productivity elasticity is held at");
     line("its fit. Cells: headline at the low end / at the high end.");
     line("");
-    let names = [
-        "gep2006.world",
-        "gep2006.hic_natives",
-        "amvdm.developing",
-        "aid.recipients",
-    ];
     line(&format!(
         "| parameter | range | source | {} |",
-        names.join(" | ")
+        HEADLINE_IDS.map(|id| format!("`{id}`")).join(" | ")
     ));
-    line(&format!("|---|---|---|{}", "---|".repeat(names.len())));
+    line(&format!(
+        "|---|---|---|{}",
+        "---|".repeat(HEADLINE_IDS.len())
+    ));
     for row in &run.sensitivity {
         let source = UNCERTAIN
             .iter()
@@ -716,7 +720,7 @@ pub fn render_markdown(run: &ReproductionRun) -> String {
             .entries()
             .iter()
             .zip(row.at_high.entries())
-            .map(|((_, lo), (_, hi))| format!("{} / {}", fixed(*lo, 1), fixed(hi, 1)))
+            .map(|((_, lo), (_, hi))| format!("{} / {}", headline(*lo), headline(hi)))
             .collect();
         line(&format!(
             "| `{}` | [{}, {}] | {} | {} |",
@@ -746,9 +750,9 @@ pub fn render_markdown(run: &ReproductionRun) -> String {
         line(&format!(
             "| `{}` | {} | {} | {} |",
             i.id,
-            fixed(i.p05, 1),
-            fixed(i.median, 1),
-            fixed(i.p95, 1)
+            headline(i.p05),
+            headline(i.median),
+            headline(i.p95)
         ));
     }
     out

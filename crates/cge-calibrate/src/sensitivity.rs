@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::CalibrateError;
 use crate::fit::fit_migration;
 use crate::trade::{liberalize, TradeParameters};
-use crate::world::{migration, transfer, WorldData, WorldParameters};
+use crate::world::{migration, temporary_workers, transfer, Quotas, WorldData, WorldParameters};
 
 /// An uncertain parameter and its published range.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -62,6 +62,18 @@ pub const UNCERTAIN: [Uncertain; 5] = [
     },
 ];
 
+/// The ids of the headline figures followed through the analysis, in the order of
+/// [`Headlines::entries`].
+pub const HEADLINE_IDS: [&str; 7] = [
+    "gep2006.world",
+    "gep2006.hic_natives",
+    "amvdm.high_income",
+    "amvdm.developing",
+    "aid.recipients",
+    "pritchett.ratio",
+    "ww2005.world",
+];
+
 /// The headline figures followed through the analysis.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Headlines {
@@ -69,22 +81,34 @@ pub struct Headlines {
     pub migration_world: f64,
     /// High-income natives' gain (`gep2006.hic_natives`).
     pub hic_natives: f64,
+    /// High-income countries' gain from full merchandise trade liberalization
+    /// (`amvdm.high_income`).
+    pub trade_high_income: f64,
     /// Developing countries' gain from full merchandise trade liberalization
     /// (`amvdm.developing`).
     pub trade_developing: f64,
     /// Welfare value of US$70 bn of aid to its recipients (`aid.recipients`).
     pub aid_value: f64,
+    /// Pritchett's ratio: the poor citizens' gain from migration over the sum of the trade,
+    /// aid and debt-relief gains (`pritchett.ratio`).
+    pub pritchett_ratio: f64,
+    /// World gain from Walmsley & Winters' temporary-worker quotas (`ww2005.world`).
+    pub temporary_world: f64,
 }
 
 impl Headlines {
-    /// Names and values, in a fixed order.
-    pub fn entries(&self) -> [(&'static str, f64); 4] {
-        [
-            ("gep2006.world", self.migration_world),
-            ("gep2006.hic_natives", self.hic_natives),
-            ("amvdm.developing", self.trade_developing),
-            ("aid.recipients", self.aid_value),
-        ]
+    /// Ids ([`HEADLINE_IDS`]) and values, in a fixed order.
+    pub fn entries(&self) -> [(&'static str, f64); 7] {
+        let values = [
+            self.migration_world,
+            self.hic_natives,
+            self.trade_high_income,
+            self.trade_developing,
+            self.aid_value,
+            self.pritchett_ratio,
+            self.temporary_world,
+        ];
+        std::array::from_fn(|k| (HEADLINE_IDS[k], values[k]))
     }
 }
 
@@ -121,12 +145,19 @@ pub fn headlines(
     trade: &TradeParameters,
 ) -> Result<Headlines, CalibrateError> {
     let fit = fit_migration(data, world)?;
-    let outcome = migration(data, &fit.parameters)?;
+    let p = &fit.parameters;
+    let outcome = migration(data, p)?;
+    let trade = liberalize(data, trade)?;
+    let aid_value = transfer(data, p, p.aid)?;
+    let debt_relief = transfer(data, p, p.debt_relief)?;
     Ok(Headlines {
         migration_world: outcome.world,
         hic_natives: outcome.hic_natives,
-        trade_developing: liberalize(data, trade)?.developing,
-        aid_value: transfer(data, &fit.parameters, fit.parameters.aid)?,
+        trade_high_income: trade.high_income,
+        trade_developing: trade.developing,
+        aid_value,
+        pritchett_ratio: outcome.poor_citizens() / (trade.developing + aid_value + debt_relief),
+        temporary_world: temporary_workers(data, p, Quotas::Both)?,
     })
 }
 
