@@ -4,7 +4,11 @@
 //! ```text
 //! cargo run --release --example reproduce            # aligned table
 //! cargo run --release --example reproduce -- --json  # JSON array
+//! cargo run --release --example reproduce -- --literature my_parameters.csv
 //! ```
+//!
+//! `--literature FILE` reruns everything with an edited copy of
+//! `data/literature_parameters.csv`: change an assumption, see every figure move.
 
 use anyhow::{bail, Context, Result};
 use cge::calibrate::{reproduce, reproductions};
@@ -12,6 +16,7 @@ use cge::calibrate::{reproduce, reproductions};
 fn main() -> Result<()> {
     let mut json = false;
     let mut docs: Option<String> = None;
+    let mut literature: Option<String> = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -19,10 +24,20 @@ fn main() -> Result<()> {
             "--write-docs" => {
                 docs = Some(args.next().context("--write-docs needs a file name")?);
             }
-            other => bail!("unknown argument `{other}`; options: --json, --write-docs FILE"),
+            "--literature" => {
+                literature = Some(args.next().context("--literature needs a file name")?);
+            }
+            other => bail!(
+                "unknown argument `{other}`; options: --json, --write-docs FILE, --literature FILE"
+            ),
         }
     }
-    let run = reproductions::run().context("running the reproductions")?;
+    let run = match &literature {
+        None => reproductions::run(),
+        Some(path) => cge::calibrate::literature::read_literature_csv(path.as_ref())
+            .and_then(|table| reproductions::run_from(table, reproductions::DRAWS)),
+    }
+    .context("running the reproductions")?;
     let figures = &run.figures;
     if json {
         println!("{}", serde_json::to_string_pretty(figures)?);

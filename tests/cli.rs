@@ -537,6 +537,39 @@ fn reproduce_prints_the_figures() {
         ids.contains(&"gep2006.world") && ids.contains(&"amvdm.world"),
         "{ids:?}"
     );
+    // An edited literature table reruns everything with the new assumption: closer
+    // substitutes between the regions' goods, a smaller terms-of-trade gain from aid.
+    let aid = |figures: &serde_json::Value| {
+        figures
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["id"] == "aid.recipients")
+            .and_then(|f| f["computed"].as_f64())
+            .unwrap()
+    };
+    let shipped = std::fs::read_to_string(root().join("data/literature_parameters.csv")).unwrap();
+    let edited = shipped.replace("world,sigma_armington,,4.0,", "world,sigma_armington,,6.0,");
+    assert_ne!(edited, shipped);
+    let dir = scratch("literature");
+    let path = write(&dir, "mine.csv", &edited);
+    let o = cge(&["reproduce", "--json", "--literature", &path]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let again: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert!(
+        aid(&again) < aid(&figures) - 1.0,
+        "{} {}",
+        aid(&again),
+        aid(&figures)
+    );
+    // A table with a misspelt parameter is an error naming it.
+    let typo = write(
+        &dir,
+        "typo.csv",
+        &shipped.replace("world,aid,,70,", "world,aids,,70,"),
+    );
+    let err = assert_clean_failure(&cge(&["reproduce", "--literature", &typo]));
+    assert!(err.contains("world parameter `aid`"), "{err}");
 }
 
 // ---------------------------------------------------------------------------------------------

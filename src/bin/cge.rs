@@ -80,11 +80,17 @@ Examples:
     /// Reproduce the published estimates (the table of `cargo run --example reproduce`).
     #[command(after_help = "Examples:
   cge reproduce
-  cge reproduce --json > figures.json")]
+  cge reproduce --json > figures.json
+  cp data/literature_parameters.csv mine.csv   # edit a value, then:
+  cge reproduce --literature mine.csv")]
     Reproduce {
         /// Print the figures as JSON.
         #[arg(long)]
         json: bool,
+        /// Read the literature parameters from FILE (an edited copy of
+        /// data/literature_parameters.csv) instead of the shipped table.
+        #[arg(long, value_name = "FILE")]
+        literature: Option<PathBuf>,
     },
     /// Run a scenario at evenly spaced values of one of its numbers, in parallel.
     #[command(
@@ -197,7 +203,7 @@ fn main() -> ExitCode {
             continuation,
         } => run(&scenario, out.as_deref(), &only, continuation),
         Command::Check { path } => check(&path),
-        Command::Reproduce { json } => reproduce_cmd(json),
+        Command::Reproduce { json, literature } => reproduce_cmd(json, literature.as_deref()),
         Command::Sweep {
             scenario,
             param,
@@ -377,8 +383,13 @@ fn indent(s: &str) -> String {
         .join("\n")
 }
 
-fn reproduce_cmd(json: bool) -> Result<(), Failure> {
-    let run = reproductions::run().map_err(Error::from)?;
+fn reproduce_cmd(json: bool, literature: Option<&Path>) -> Result<(), Failure> {
+    let run = match literature {
+        None => reproductions::run(),
+        Some(path) => cge::calibrate::literature::read_literature_csv(path)
+            .and_then(|table| reproductions::run_from(table, reproductions::DRAWS)),
+    }
+    .map_err(Error::from)?;
     if json {
         let text = serde_json::to_string_pretty(&run.figures).map_err(|e| Error::Invalid {
             context: "json".into(),

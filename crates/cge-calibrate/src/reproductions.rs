@@ -132,9 +132,22 @@ pub fn run() -> Result<ReproductionRun, CalibrateError> {
 /// # Errors
 /// Data, calibration, fitting or solver errors.
 pub fn run_with(draws: usize) -> Result<ReproductionRun, CalibrateError> {
+    run_from(crate::literature::literature()?, draws)
+}
+
+/// Runs every reproduction with the parameters of a literature table (the shipped one, or an
+/// edited copy read by [`crate::literature::read_literature_csv`]) and `draws` Monte Carlo
+/// draws (at least 1).
+///
+/// # Errors
+/// Errors of the table ([`WorldParameters::from_literature`],
+/// [`TradeParameters::from_literature`]); data, calibration, fitting or solver errors.
+pub fn run_from(
+    literature: Vec<LiteratureValue>,
+    draws: usize,
+) -> Result<ReproductionRun, CalibrateError> {
     let started = Instant::now();
     let data = WorldData::load()?;
-    let literature = crate::literature::literature()?;
     let base = WorldParameters::from_literature(&literature)?;
     let trade_base = TradeParameters::from_literature(&literature)?;
     let migration_fit = fit_migration(&data, &base)?;
@@ -259,8 +272,8 @@ pub fn run_with(draws: usize) -> Result<ReproductionRun, CalibrateError> {
         migration: migration(&data, &alternative_fit.parameters)?,
         fit: alternative_fit,
     };
-    let sensitivity = one_at_a_time(&data, &trade_parameters)?;
-    let (intervals, failed) = monte_carlo(&data, &trade_parameters, draws.max(1), SEED)?;
+    let sensitivity = one_at_a_time(&data, &base, &trade_parameters)?;
+    let (intervals, failed) = monte_carlo(&data, &base, &trade_parameters, draws.max(1), SEED)?;
     Ok(ReproductionRun {
         alternative,
         sensitivity,

@@ -122,9 +122,9 @@ fn set(world: &mut WorldParameters, trade: &mut TradeParameters, name: &str, val
         "earlier_migrant_share" => world.earlier_migrant_share = value,
         "dev_imports_share" => world.dev_imports_share = value,
         "tariff_dev" => {
-            world.tariff_dev = value;
             // The trade model's developing tariffs on manufactures move with the same factor.
-            let factor = value / WorldParameters::default().tariff_dev;
+            let factor = value / world.tariff_dev;
+            world.tariff_dev = value;
             for row in &mut trade.tariff_manufactures[1..] {
                 for t in row.iter_mut() {
                     *t *= factor;
@@ -174,21 +174,22 @@ pub struct SensitivityRow {
     pub at_high: Headlines,
 }
 
-/// Each uncertain parameter at the ends of its range, the others at their central values;
-/// the trade model's parameters start from `trade` (its fitted productivity elasticity is held,
-/// not refitted).
+/// Each uncertain parameter at the ends of its range, the others at their central values
+/// `world` and `trade` (the trade model's fitted productivity elasticity is held, not
+/// refitted; the migration model's free parameters are refitted from `world`'s values).
 ///
 /// # Errors
 /// Any error of the procedure.
 pub fn one_at_a_time(
     data: &WorldData,
+    world: &WorldParameters,
     trade: &TradeParameters,
 ) -> Result<Vec<SensitivityRow>, CalibrateError> {
     UNCERTAIN
         .par_iter()
         .map(|u| {
             let at = |value: f64| {
-                let mut world = WorldParameters::default();
+                let mut world = world.clone();
                 let mut trade = trade.clone();
                 set(&mut world, &mut trade, u.name, value);
                 headlines(data, &world, &trade)
@@ -227,7 +228,7 @@ fn splitmix(state: &mut u64) -> f64 {
 }
 
 /// Monte Carlo over the uncertain parameters, each uniform on its range, `draws` draws from
-/// `seed`, the trade model starting from `trade`; returns the 5th, 50th and 95th percentiles
+/// `seed`, the models starting from `world` and `trade`; returns the 5th, 50th and 95th percentiles
 /// of each headline. Draws whose model cannot be solved are counted and reported, not dropped
 /// silently.
 ///
@@ -235,6 +236,7 @@ fn splitmix(state: &mut u64) -> f64 {
 /// [`CalibrateError::Fit`] when more than a tenth of the draws fail.
 pub fn monte_carlo(
     data: &WorldData,
+    world: &WorldParameters,
     trade: &TradeParameters,
     draws: usize,
     seed: u64,
@@ -243,7 +245,7 @@ pub fn monte_carlo(
         .into_par_iter()
         .map(|d| {
             let mut state = seed ^ (d as u64).wrapping_mul(0xD1B5_4A32_D192_ED03);
-            let mut world = WorldParameters::default();
+            let mut world = world.clone();
             let mut trade = trade.clone();
             for u in UNCERTAIN {
                 let value = u.low + (u.high - u.low) * splitmix(&mut state);
@@ -296,9 +298,9 @@ mod tests {
     #[test]
     fn monte_carlo_is_deterministic_and_brackets_the_median() {
         let data = WorldData::load().unwrap();
-        let trade = TradeParameters::default();
-        let (a, failed) = monte_carlo(&data, &trade, 8, 42).unwrap();
-        let (b, _) = monte_carlo(&data, &trade, 8, 42).unwrap();
+        let (world, trade) = (WorldParameters::default(), TradeParameters::default());
+        let (a, failed) = monte_carlo(&data, &world, &trade, 8, 42).unwrap();
+        let (b, _) = monte_carlo(&data, &world, &trade, 8, 42).unwrap();
         assert_eq!(a, b);
         assert_eq!(failed, 0);
         for i in &a {
