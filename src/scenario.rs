@@ -171,7 +171,9 @@ pub struct Fix {
 /// How counterfactuals are solved.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SolverSettings {
-    /// The solver's options (default `cge_solver::Options::default()`).
+    /// The solver's options (default `cge_solver::Options::default()`). A study raises the
+    /// tolerance to its model's round-off floor when it is below
+    /// (`cge_core::Model::solver_options`).
     pub options: Options,
     /// When a direct solve fails, apply the shocks in steps (default false).
     pub continuation: bool,

@@ -150,7 +150,7 @@ impl Study {
     /// # Errors
     /// [`Error::Core`] or [`Error::Calibrate`] for invalid parameters or a benchmark that does
     /// not replicate; [`Error::Scenario`] for closure names that the model lacks.
-    pub fn new(scenario: Scenario) -> Result<Self, Error> {
+    pub fn new(mut scenario: Scenario) -> Result<Self, Error> {
         let (mut spec, context, unit) = match &scenario.model {
             ModelSource::Family(f) => {
                 let spec = f
@@ -204,6 +204,11 @@ impl Study {
                 .map_err(|e| closure_error(&scenario, e))?;
         }
         model.check_benchmark()?;
+        // A tolerance below the round-off of the model's residuals cannot be met: it is raised
+        // to the model's own (cge_core::tolerances::SOLVE_RELATIVE × its scale).
+        let floor = model.solver_options().tolerance;
+        let tolerance = &mut scenario.solver.options.tolerance;
+        *tolerance = tolerance.max(floor);
         let mut solved = model.clone();
         let benchmark = solved
             .solve(&scenario.solver.options)

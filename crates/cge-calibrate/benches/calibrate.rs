@@ -1,12 +1,18 @@
 //! Benchmarks of cge-calibrate by size: balancing a SAM whose cells are off by up to ±5%
 //! (`balance`, GRAS to machine precision), on synthetic SAMs of N sectors with a dense
-//! input-output table or 20 inputs per sector (`Sam::synthetic`, fixed seed).
+//! input-output table or 20 inputs per sector (`Sam::synthetic`, fixed seed); and the steps
+//! of the reproduction (`reproduction`): the migration model's three-parameter fit, the trade
+//! model's productivity fit, and the Monte Carlo analysis by number of draws.
 //!
 //! `cargo bench -p cge-calibrate --bench calibrate -- --warm-up-time 1 --measurement-time 3`
 
 use std::hint::black_box;
 
 use cge_calibrate::balance::{balance, BalanceOptions};
+use cge_calibrate::fit::fit_migration;
+use cge_calibrate::sensitivity::monte_carlo;
+use cge_calibrate::trade::{fit_productivity, TradeParameters};
+use cge_calibrate::world::{WorldData, WorldParameters};
 use cge_core::families::sam::Sam;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 
@@ -39,5 +45,24 @@ fn balancing(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, balancing);
+fn reproduction(c: &mut Criterion) {
+    let mut group = c.benchmark_group("reproduction");
+    group.sample_size(10);
+    let data = WorldData::load().expect("shipped data");
+    let (world, trade) = (WorldParameters::default(), TradeParameters::default());
+    group.bench_function("fit_migration", |b| {
+        b.iter(|| black_box(fit_migration(&data, &world).expect("fits")))
+    });
+    group.bench_function("fit_productivity", |b| {
+        b.iter(|| black_box(fit_productivity(&data, &trade, 287.0).expect("fits")))
+    });
+    for draws in [16, 64] {
+        group.bench_with_input(BenchmarkId::new("monte_carlo", draws), &draws, |b, &d| {
+            b.iter(|| black_box(monte_carlo(&data, &world, &trade, d, 7).expect("runs")))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, balancing, reproduction);
 criterion_main!(benches);

@@ -845,7 +845,7 @@ pub fn remove_barriers(
     model: &mut Model,
 ) -> Result<MobilityOutcome, CalibrateError> {
     let barriers = benchmark.barriers();
-    let options = cge_solver::Options::default();
+    let options = model.solver_options();
     let mut iterations = 0;
     let mut results = model.results_at(&model.benchmark_point())?;
     for step in 1..=SHOCK_STEPS {

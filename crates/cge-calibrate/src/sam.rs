@@ -194,7 +194,7 @@ mod tests {
         let u0 = standard.household_utility(&bench).unwrap();
         approx::assert_relative_eq!(u0, 25.508490012515818, max_relative = 1e-12);
         standard.scale_tariffs(&mut model, 0.0).unwrap();
-        let results = model.solve(&cge_solver::Options::default()).unwrap();
+        let results = model.solve_default().unwrap();
         let u1 = standard.household_utility(&results).unwrap();
         approx::assert_relative_eq!(u1, 26.092634381288686, max_relative = 1e-8);
     }

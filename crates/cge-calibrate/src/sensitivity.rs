@@ -306,5 +306,10 @@ mod tests {
         for i in &a {
             assert!(i.p05 <= i.median && i.median <= i.p95, "{i:?}");
         }
+        // These draws include models in the tens of thousands of US$ bn that stalled at the
+        // round-off of their residuals, above an absolute tolerance of 1e-10 (3 of 16 failed);
+        // every model is now solved to its scale's tolerance.
+        let (_, failed) = monte_carlo(&data, &world, &trade, 16, 7).unwrap();
+        assert_eq!(failed, 0);
     }
 }

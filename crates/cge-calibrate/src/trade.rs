@@ -13,7 +13,6 @@
 //! Welfare: EV per region in US$ bn of 2001 high-income consumption.
 
 use cge_core::{ConsumerSpec, Flow, Model, ModelSpec, Results, SectorSpec};
-use cge_solver::Options;
 use serde::{Deserialize, Serialize};
 
 use crate::error::CalibrateError;
@@ -487,7 +486,7 @@ fn settle_productivity(
             let good = format!("{PRODUCTIVITY_GOOD}_{}", reg.name);
             model.set_output_quantity(&format!("P{good}"), &good, base[r].0 * productivity[r])?;
         }
-        results = model.solve(&Options::default())?;
+        results = model.solve_default()?;
     }
     Err(CalibrateError::Fit {
         what: format!(
@@ -584,7 +583,7 @@ pub fn liberalize_by(
     let mut model = build(data, p)?.build()?;
     model.check_benchmark()?;
     let regs = regions();
-    let benchmark = model.solve(&Options::default())?;
+    let benchmark = model.solve_default()?;
     let mut base = Vec::with_capacity(regs.len());
     for reg in &regs {
         let (output, exports) = output_and_exports(&benchmark, PRODUCTIVITY_GOOD, &reg.name)?;
@@ -605,7 +604,7 @@ pub fn liberalize_by(
             }
         }
     }
-    let mut results = model.solve(&Options::default())?;
+    let mut results = model.solve_default()?;
     if p.productivity_elasticity > 0.0 {
         results = settle_productivity(&mut model, p, &regs, &base, results)?;
     }

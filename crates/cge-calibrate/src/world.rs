@@ -35,7 +35,6 @@
 //! World Bank (2006) study.
 
 use cge_core::{ConsumerSpec, Flow, Model, ModelSpec, NestSpec, Results, SectorSpec};
-use cge_solver::Options;
 use serde::{Deserialize, Serialize};
 
 use crate::data::{rows, Range, PWT_INCOME_GROUPS_CSV};
@@ -783,7 +782,7 @@ pub fn migration(
         DEVELOPING_RESIDENTS,
         p.remittance_share / (1.0 - p.remittance_share),
     )?;
-    let results = model.solve(&Options::default())?;
+    let results = model.solve_default()?;
     let outcome = MigrationOutcome {
         new_migrants: ev(&results, NEW_MIGRANTS)?,
         hic_natives: ev(&results, HIC_NATIVES)?,
@@ -867,7 +866,7 @@ pub fn temporary_workers(
             a.unskilled_income(1) - persons * a.unskilled_wage[1],
         )?;
     }
-    let results = model.solve(&Options::default())?;
+    let results = model.solve_default()?;
     [HIC_NATIVES, EARLIER_MIGRANTS, DEVELOPING_RESIDENTS]
         .iter()
         .map(|c| ev(&results, c))
@@ -896,7 +895,7 @@ pub fn trade_liberalization(
     let (mut model, _) = benchmark_model(data, p, p.trade_horizon, false)?;
     model.set_input_tax("ARM_HIC", "M_DEV", 0.0)?;
     model.set_input_tax("ARM_DEV", "M_HIC", 0.0)?;
-    let results = model.solve(&Options::default())?;
+    let results = model.solve_default()?;
     let high_income = ev(&results, HIC_NATIVES)? + ev(&results, EARLIER_MIGRANTS)?;
     let developing = ev(&results, DEVELOPING_RESIDENTS)?;
     Ok(TradeOutcome {
@@ -935,7 +934,7 @@ pub fn transfer_outcome(
 ) -> Result<TransferOutcome, CalibrateError> {
     let (mut model, _) = benchmark_model(data, p, p.migration_horizon, false)?;
     model.set_transfer(HIC_NATIVES, DEVELOPING_RESIDENTS, HIC_CONSUMPTION, amount)?;
-    let results = model.solve(&Options::default())?;
+    let results = model.solve_default()?;
     let recipients = ev(&results, DEVELOPING_RESIDENTS)?;
     let donors = ev(&results, HIC_NATIVES)?;
     Ok(TransferOutcome {

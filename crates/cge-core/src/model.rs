@@ -2050,6 +2050,16 @@ impl Model {
         }
     }
 
+    /// Solves the model with [`Model::solver_options`] (the solver's defaults, the convergence
+    /// tolerance relative to the model's scale): see [`Model::solve`].
+    ///
+    /// # Errors
+    /// As [`Model::solve`].
+    pub fn solve_default(&mut self) -> Result<Results, CoreError> {
+        let options = self.solver_options();
+        self.solve(&options)
+    }
+
     /// Solves the model with `options`, starting from the last solution (the benchmark the first
     /// time), stores the solution and returns the results.
     ///
