@@ -41,7 +41,7 @@
 //! let mut model = spec.build()?;
 //! model.check_benchmark()?;
 //! model.set_input_tax("X", "L", 0.0)?;
-//! let results = model.solve(&cge_solver::Options::default())?;
+//! let results = model.solve_default()?;
 //! println!("EV of HH: {:.3}", results.welfare["HH"].equivalent_variation);
 //! assert!(results.walras_residual.abs() < 1e-8);
 //! # Ok::<(), cge_core::CoreError>(())
@@ -63,7 +63,7 @@
 //! model.check_benchmark()?;
 //! // H is labour-abundant, so it imports the capital-intensive good Y.
 //! family.set_tariff(&mut model, "H", "Y", 0.2)?;
-//! let results = model.solve(&cge_solver::Options::default())?;
+//! let results = model.solve_default()?;
 //! let rent = |c: &str| results.prices[&factor_price("K", c)] / results.prices[&factor_price("L", c)];
 //! assert!(rent("H") > rent("F"));
 //! assert!(results.walras_residual.abs() < 1e-8);
