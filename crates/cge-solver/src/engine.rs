@@ -162,6 +162,8 @@ impl<'a, P: Problem + ?Sized> Engine<'a, P> {
     pub fn stop(&self, error: f64) -> Option<Termination> {
         if error <= self.opts.tolerance {
             Some(Termination::Converged)
+        } else if stagnated(&self.history) {
+            Some(Termination::Stalled)
         } else if self.counts.iterations >= self.opts.max_iterations {
             Some(Termination::MaxIterations)
         } else if self.counts.residuals >= self.opts.max_evaluations {
@@ -412,6 +414,28 @@ impl<'a, P: Problem + ?Sized> Engine<'a, P> {
         }
     }
 }
+
+/// Iterates over which [`stagnated`] looks for progress.
+const STAGNATION_WINDOW: usize = 10;
+
+/// Whether the error has stopped falling close to a solution: it is below
+/// [`NEAR_SOLUTION`] of the starting error, and the last [`STAGNATION_WINDOW`] iterates have
+/// not brought the best error down by a tenth. There round-off, not the method, limits the
+/// error (residuals that sum terms in the tens of thousands cannot fall much below 10⁻¹¹),
+/// and a non-monotone line search would otherwise accept steps until the iteration limit.
+pub(crate) fn stagnated(history: &[f64]) -> bool {
+    if history.len() <= STAGNATION_WINDOW {
+        return false;
+    }
+    let (before, recent) = history.split_at(history.len() - STAGNATION_WINDOW);
+    let best = |v: &[f64]| v.iter().fold(f64::INFINITY, |m, &e| m.min(e));
+    let best_before = best(before);
+    best_before < NEAR_SOLUTION * (1.0 + history[0]) && best(recent) > 0.9 * best_before
+}
+
+/// Error relative to the starting one (plus 1) below which a solve is close to its solution,
+/// for [`stagnated`] and the round-off note of [`crate::Diagnostics::round_off_note`].
+pub(crate) const NEAR_SOLUTION: f64 = 1e-6;
 
 /// max |v_i|.
 pub(crate) fn inf_norm(v: &[f64]) -> f64 {

@@ -197,6 +197,23 @@ impl Diagnostics {
         self.residual_history.last().copied().unwrap_or(f64::NAN)
     }
 
+    /// For a solve that stopped without converging although its error had fallen close to
+    /// zero (below 10⁻⁶ of the starting error): a note that the tolerance may lie below the
+    /// round-off of the residuals. Empty otherwise.
+    pub fn round_off_note(&self) -> String {
+        let start = self.residual_history.first().copied().unwrap_or(f64::NAN);
+        let last = self.final_residual();
+        let near = last < crate::engine::NEAR_SOLUTION * (1.0 + start);
+        if self.termination != Termination::Converged && near {
+            format!(
+                "; the error stopped falling at {last:.3e}, {:.0e} of its start: the tolerance may lie below the round-off of the residuals at this scale (raise it)",
+                last / start.max(f64::MIN_POSITIVE)
+            )
+        } else {
+            String::new()
+        }
+    }
+
     /// "S systems, I iterations (I/S per system), P ILU(0) factorizations, F LU fallbacks" when
     /// GMRES solved any system.
     pub fn krylov_summary(&self) -> Option<String> {
@@ -371,7 +388,7 @@ pub enum SolveError {
         reason: &'static str,
     },
     /// The solver stopped without reaching the tolerance. The diagnostics say why and where.
-    #[error("problem `{}` not solved: {:?} after {} iterations, final error {:.3e} (method {:?})", .diagnostics.problem, .diagnostics.termination, .diagnostics.iterations, .diagnostics.final_residual(), .diagnostics.method)]
+    #[error("problem `{}` not solved: {:?} after {} iterations, final error {:.3e} (method {:?}){}", .diagnostics.problem, .diagnostics.termination, .diagnostics.iterations, .diagnostics.final_residual(), .diagnostics.method, .diagnostics.round_off_note())]
     NotConverged {
         /// The full diagnostics of the failed solve.
         diagnostics: Box<Diagnostics>,

@@ -752,3 +752,59 @@ fn costly_factorizations_are_reused_for_chord_steps() {
         cheap.diagnostics.iterations
     );
 }
+
+/// x − 1/3 = 0 computed as ((x + 10⁸) − 10⁸) − 1/3: the residual moves in steps of the
+/// spacing of doubles near 10⁸ (1.5 × 10⁻⁸), so no iterate gets it below the default
+/// tolerance of 10⁻¹⁰ — like a model in large money units whose residuals sum large terms.
+struct RoundOffFloor {
+    bounded: bool,
+}
+impl Problem for RoundOffFloor {
+    fn name(&self) -> &str {
+        "round_off_floor"
+    }
+    fn dim(&self) -> usize {
+        1
+    }
+    fn residual(&self, x: &[f64], f: &mut [f64]) -> Result<(), EvalError> {
+        let big = std::hint::black_box(1e8);
+        f[0] = ((x[0] + big) - big) - 1.0 / 3.0;
+        Ok(())
+    }
+    fn jacobian_pattern(&self) -> Pattern {
+        Pattern::dense(1)
+    }
+    fn jacobian(&self, _x: &[f64], v: &mut [f64]) -> Result<(), EvalError> {
+        v[0] = 1.0;
+        Ok(())
+    }
+    fn bounds(&self) -> Option<Bounds> {
+        self.bounded.then(|| Bounds {
+            lower: vec![0.0],
+            upper: vec![f64::INFINITY],
+        })
+    }
+}
+
+#[test]
+fn a_tolerance_below_round_off_fails_fast_with_a_hint() {
+    for bounded in [false, true] {
+        let e = Solver::default()
+            .solve(&RoundOffFloor { bounded }, &[2.0])
+            .unwrap_err();
+        let SolveError::NotConverged { diagnostics, .. } = &e else {
+            panic!("{e}")
+        };
+        assert!(diagnostics.iterations <= 20, "{bounded}: {e}");
+        assert!(e.to_string().contains("round-off"), "{e}");
+        // A tolerance above the floor converges.
+        let options = Options {
+            tolerance: 1e-7,
+            ..Options::default()
+        };
+        Solver::new(options)
+            .unwrap()
+            .solve(&RoundOffFloor { bounded }, &[2.0])
+            .unwrap();
+    }
+}
