@@ -164,6 +164,9 @@ pub(crate) fn solve<P: Problem + ?Sized>(
         if let Some(stop) = engine.stop(error) {
             break stop;
         }
+        if crate::engine::stagnated(&engine.history) {
+            break Termination::Stalled;
+        }
         engine.counts.iterations += 1;
         if try_chord {
             scale(&f, &row_scale, &mut sf);
