@@ -206,7 +206,7 @@ impl Study {
         model.check_benchmark()?;
         // A tolerance below the round-off of the model's residuals cannot be met: it is raised
         // to the model's own (cge_core::tolerances::SOLVE_RELATIVE × its scale).
-        let floor = model.solver_options().tolerance;
+        let floor = cge_core::tolerances::SOLVE_RELATIVE * model.scale();
         let tolerance = &mut scenario.solver.options.tolerance;
         *tolerance = tolerance.max(floor);
         let mut solved = model.clone();
@@ -475,11 +475,12 @@ fn not_solved(model: &Model, name: &str, e: CoreError, continuation_tried: bool)
         }) => Error::NotSolved {
             counterfactual: name.to_string(),
             reason: format!(
-                "{:?} after {} iterations, final error {:.3e} (method {:?})",
+                "{:?} after {} iterations, final error {:.3e} (method {:?}){}",
                 diagnostics.termination,
                 diagnostics.iterations,
                 diagnostics.final_residual(),
-                diagnostics.method
+                diagnostics.method,
+                diagnostics.round_off_note()
             ),
             worst: worst_equations(model, &last_x, 5),
             continuation_tried,
@@ -1628,6 +1629,29 @@ mod tests {
 #[cfg(test)]
 mod world_tests {
     use super::*;
+
+    #[test]
+    fn a_tolerance_below_the_models_round_off_is_raised_and_others_kept() {
+        let p = WorldParameters::default();
+        let scenario = |tolerance: f64| {
+            let mut s = Scenario::new(
+                "world",
+                ModelSource::Dataset(Dataset::World {
+                    parameters: p.clone(),
+                    year: p.migration_horizon,
+                    new_migrants: true,
+                }),
+            );
+            s.solver.options.tolerance = tolerance;
+            s
+        };
+        let raised = Study::new(scenario(1e-10)).unwrap();
+        let floor = cge_core::tolerances::SOLVE_RELATIVE * raised.model().scale();
+        assert!(floor > 1e-9, "{floor}");
+        assert_eq!(raised.scenario().solver.options.tolerance, floor);
+        let kept = Study::new(scenario(1e-6)).unwrap();
+        assert_eq!(kept.scenario().solver.options.tolerance, 1e-6);
+    }
 
     #[test]
     fn world_quota_matches_the_reproduction() {

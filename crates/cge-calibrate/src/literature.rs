@@ -22,6 +22,12 @@ pub const LITERATURE_CSV: &str = include_str!("../../../data/literature_paramete
 
 const HEADER: [&str; 6] = ["model", "parameter", "index", "value", "unit", "source"];
 
+/// The models a row may belong to.
+const MODELS: [&str; 2] = ["world", "trade"];
+
+/// How [`Lookup`]'s errors name the table (the shipped file or a user's copy).
+const TABLE: &str = "the literature table";
+
 /// One number of the table.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LiteratureValue {
@@ -65,7 +71,7 @@ pub fn read_literature_csv(path: &std::path::Path) -> Result<Vec<LiteratureValue
 ///
 /// # Errors
 /// [`CalibrateError::Header`], [`CalibrateError::FieldCount`], [`CalibrateError::Parse`] for
-/// a value that is not a number, [`CalibrateError::OutOfRange`] for a non-finite one,
+/// a model other than `world` or `trade` or a value that is not a number, [`CalibrateError::OutOfRange`] for a non-finite one,
 /// [`CalibrateError::Duplicate`] for a second row of the same model, parameter and index.
 pub fn parse_literature_csv(
     file: &str,
@@ -74,6 +80,15 @@ pub fn parse_literature_csv(
     let mut out: Vec<LiteratureValue> = Vec::new();
     for row in rows(file, text, &HEADER)? {
         let row = row?;
+        if !MODELS.contains(&row.text(0)) {
+            return Err(CalibrateError::Parse {
+                file: file.to_string(),
+                line: row.line(),
+                column: "model".into(),
+                value: row.text(0).to_string(),
+                expected: "`world` or `trade`",
+            });
+        }
         let value = LiteratureValue {
             model: row.text(0).to_string(),
             parameter: row.text(1).to_string(),
@@ -127,7 +142,7 @@ impl<'a> Lookup<'a> {
             .iter()
             .position(|v| v.model == self.model && v.parameter == parameter && v.index == index)
             .ok_or_else(|| CalibrateError::Missing {
-                file: LITERATURE_FILE.into(),
+                file: TABLE.into(),
                 what: describe(self.model, parameter, index),
             })?;
         self.read.borrow_mut()[k] = true;
@@ -177,7 +192,7 @@ impl<'a> Lookup<'a> {
             .find(|(v, read)| v.model == self.model && !read)
         {
             Some((v, _)) => Err(CalibrateError::Unknown {
-                file: LITERATURE_FILE.into(),
+                file: TABLE.into(),
                 what: describe(&v.model, &v.parameter, &v.index),
             }),
             None => Ok(()),

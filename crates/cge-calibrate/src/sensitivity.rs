@@ -122,12 +122,13 @@ fn set(world: &mut WorldParameters, trade: &mut TradeParameters, name: &str, val
         "earlier_migrant_share" => world.earlier_migrant_share = value,
         "dev_imports_share" => world.dev_imports_share = value,
         "tariff_dev" => {
-            // The trade model's developing tariffs on manufactures move with the same factor.
-            let factor = value / world.tariff_dev;
+            // The trade model's developing tariffs on manufactures move with the same factor
+            // (or take the value itself when the world model's tariff was 0).
+            let base = world.tariff_dev;
             world.tariff_dev = value;
             for row in &mut trade.tariff_manufactures[1..] {
                 for t in row.iter_mut() {
-                    *t *= factor;
+                    *t = if base > 0.0 { *t * value / base } else { value };
                 }
             }
         }

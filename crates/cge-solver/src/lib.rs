@@ -5,9 +5,9 @@
 //! [`Solver`]. Converged means the residual ‖F(x)‖∞ — or, with bounds, the complementarity error
 //! ‖x − mid(l, u, x − F(x))‖∞ — is below [`Options::tolerance`], never merely a small step; every
 //! other outcome is an [`SolveError`] carrying [`Diagnostics`]. The tolerance is absolute: a
-//! problem in large units cannot be solved below the round-off of its residuals. A
-//! complementarity solve whose error stops falling within 10⁻⁶ of its start for ten
-//! iterations ends as [`Termination::Stalled`], and a failed solve that came that close says
+//! problem in large units cannot be solved below the round-off of its residuals. A solve by
+//! the semismooth method whose error stops falling within 10⁻⁶ of its start for ten
+//! iterations ends as [`Termination::Stalled`], and a stalled solve that came that close says
 //! the tolerance may lie below the round-off ([`Diagnostics::round_off_note`]).
 //!
 //! ```

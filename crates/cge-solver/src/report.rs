@@ -197,14 +197,18 @@ impl Diagnostics {
         self.residual_history.last().copied().unwrap_or(f64::NAN)
     }
 
-    /// For a solve that stopped without converging although its error had fallen close to
-    /// zero (below 10⁻⁶ of the starting error): a note that the tolerance may lie below the
-    /// round-off of the residuals. Empty otherwise.
+    /// For a solve that stalled (or whose error stopped falling for its last iterations) although
+    /// its error had fallen close to zero (below 10⁻⁶ of the starting error): a note that the
+    /// tolerance may lie below the round-off of the residuals. Empty otherwise, e.g. for a solve
+    /// cut short by its iteration limit while still converging.
     pub fn round_off_note(&self) -> String {
         let start = self.residual_history.first().copied().unwrap_or(f64::NAN);
         let last = self.final_residual();
         let near = last < crate::engine::NEAR_SOLUTION * (1.0 + start);
-        if self.termination != Termination::Converged && near {
+        let stuck = self.termination == Termination::Stalled
+            || (self.termination != Termination::Converged
+                && crate::engine::stagnated(&self.residual_history));
+        if near && stuck {
             format!(
                 "; the error stopped falling at {last:.3e}, {:.0e} of its start: the tolerance may lie below the round-off of the residuals at this scale (raise it)",
                 last / start.max(f64::MIN_POSITIVE)
