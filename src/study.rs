@@ -204,11 +204,9 @@ impl Study {
                 .map_err(|e| closure_error(&scenario, e))?;
         }
         model.check_benchmark()?;
-        // A tolerance below the round-off of the model's residuals cannot be met: it is raised
-        // to the model's own (cge_core::tolerances::SOLVE_RELATIVE × its scale).
-        let floor = cge_core::tolerances::SOLVE_RELATIVE * model.scale();
+        // A tolerance below the round-off of the model's residuals cannot be met.
         let tolerance = &mut scenario.solver.options.tolerance;
-        *tolerance = tolerance.max(floor);
+        *tolerance = tolerance.max(model.tolerance_floor());
         let mut solved = model.clone();
         let benchmark = solved
             .solve(&scenario.solver.options)
@@ -1646,7 +1644,7 @@ mod world_tests {
             s
         };
         let raised = Study::new(scenario(1e-10)).unwrap();
-        let floor = cge_core::tolerances::SOLVE_RELATIVE * raised.model().scale();
+        let floor = raised.model().tolerance_floor();
         assert!(floor > 1e-9, "{floor}");
         assert_eq!(raised.scenario().solver.options.tolerance, floor);
         let kept = Study::new(scenario(1e-6)).unwrap();

@@ -245,10 +245,8 @@ pub fn balance(
         let c = &cells[k];
         if fixed[k] {
             c.value
-        } else if c.value >= 0.0 {
-            r[c.row] * c.value * s[c.col]
         } else {
-            c.value / (r[c.row] * s[c.col])
+            scaled(c.value, r[c.row], s[c.col])
         }
     };
     let mut out = Sam::new(sam.accounts.iter().cloned());
@@ -366,6 +364,16 @@ fn account(sam: &Sam, name: &str, context: &str) -> Result<usize, CalibrateError
     })
 }
 
+/// A cell of value `x` under row multiplier `r` and column multiplier `s`: r·x·s when
+/// positive, x/(r·s) when negative (GRAS).
+fn scaled(x: f64, r: f64, s: f64) -> f64 {
+    if x > 0.0 {
+        r * x * s
+    } else {
+        x / (r * s)
+    }
+}
+
 /// The positive root of a·m² + b·m − c = 0 (a, c ≥ 0), if there is one.
 fn positive_root(a: f64, b: f64, c: f64) -> Option<f64> {
     let m = if a > 0.0 {
@@ -464,38 +472,23 @@ fn scale_rows_and_columns(
     }
     };
     let (mut r, mut s) = (vec![1.0; n], vec![1.0; n]);
-    let value = |k: usize, r: &[f64], s: &[f64]| {
-        let c = &cells[k];
-        if c.value > 0.0 {
-            r[c.row] * c.value * s[c.col]
-        } else {
-            c.value / (r[c.row] * s[c.col])
-        }
+    // A given total's side (receipts or payments) scaled to it, at the other side's multipliers.
+    let to_total = |a: usize, line: &Line, other: &[f64], side: &str| {
+        let (p, m) = parts(line, other, None);
+        multiplier(p, -(target[a] - line.fixed), m, tolerance)
+            .map_err(|why| cannot(a, &format!("its {side}{why} cannot reach the given total")))
     };
+    let (mut receipts, mut payments) = (vec![0.0; n], vec![0.0; n]);
     let mut worst = (0.0, 0);
     for sweep in 1..=options.max_iterations {
         for a in 0..n {
             if given[a] {
                 // Receipts to the total at the current column multipliers (the diagonal cell
                 // counted at the current s_a), then payments at the new row multipliers.
-                let (p, m) = parts(&rows[a], &s, None);
-                let gap = target[a] - rows[a].fixed;
-                if let Some(m) = multiplier(p, -gap, m, tolerance).map_err(|why| {
-                    cannot(
-                        a,
-                        &format!("its receipts{why} cannot reach the given total"),
-                    )
-                })? {
+                if let Some(m) = to_total(a, &rows[a], &s, "receipts")? {
                     r[a] = m;
                 }
-                let (p, m) = parts(&cols[a], &r, None);
-                let gap = target[a] - cols[a].fixed;
-                if let Some(m) = multiplier(p, -gap, m, tolerance).map_err(|why| {
-                    cannot(
-                        a,
-                        &format!("its payments{why} cannot reach the given total"),
-                    )
-                })? {
+                if let Some(m) = to_total(a, &cols[a], &r, "payments")? {
                     s[a] = m;
                 }
             } else {
@@ -514,13 +507,12 @@ fn scale_rows_and_columns(
                 }
             }
         }
-        let (mut receipts, mut payments) = (vec![0.0; n], vec![0.0; n]);
         for a in 0..n {
             receipts[a] = rows[a].fixed;
             payments[a] = cols[a].fixed;
         }
-        for (k, c) in cells.iter().enumerate().filter(|(k, _)| !fixed[*k]) {
-            let v = value(k, &r, &s);
+        for (c, _) in cells.iter().zip(fixed).filter(|(_, f)| !**f) {
+            let v = scaled(c.value, r[c.row], s[c.col]);
             receipts[c.row] += v;
             payments[c.col] += v;
         }

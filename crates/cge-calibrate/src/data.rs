@@ -265,6 +265,19 @@ impl Range {
     }
 }
 
+/// A user's file: its name for error messages and its text.
+///
+/// # Errors
+/// [`CalibrateError::Model`] with [`cge_core::CoreError::Io`] if it cannot be read.
+pub(crate) fn read_file(path: &std::path::Path) -> Result<(String, String), CalibrateError> {
+    let name = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| cge_core::CoreError::Io {
+        path: name.clone(),
+        message: e.to_string(),
+    })?;
+    Ok((name, text))
+}
+
 /// One data line, split into fields, with what an error message needs.
 pub(crate) struct Row<'a> {
     file: &'a str,

@@ -59,11 +59,7 @@ pub fn literature() -> Result<Vec<LiteratureValue>, CalibrateError> {
 /// [`CalibrateError::Model`] with [`cge_core::CoreError::Io`] if the file cannot be read, and
 /// the errors of [`parse_literature_csv`].
 pub fn read_literature_csv(path: &std::path::Path) -> Result<Vec<LiteratureValue>, CalibrateError> {
-    let name = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| cge_core::CoreError::Io {
-        path: name.clone(),
-        message: e.to_string(),
-    })?;
+    let (name, text) = crate::data::read_file(path)?;
     parse_literature_csv(&name, &text)
 }
 

@@ -19,8 +19,9 @@ use crate::trade::{
     TradeOutcome, TradeParameters,
 };
 use crate::world::{
-    migration, temporary_workers, transfer, transfer_outcome, Baseline, LabourAccounts,
-    MigrationOutcome, Quotas, TransferOutcome, WorldData, WorldParameters, BASE_YEAR,
+    migration, temporary_workers, transfer, transfer_outcome, transfer_outcomes, Baseline,
+    LabourAccounts, MigrationOutcome, Quotas, TransferOutcome, WorldData, WorldParameters,
+    BASE_YEAR,
 };
 
 /// Recorded remittances to developing countries in 2001 \[US$ bn\]: World Bank (2006), *Global
@@ -313,8 +314,9 @@ pub fn run_from(
             ..trade_parameters.clone()
         },
     )?;
+    let [taxed_aid, debt_relief] = transfer_outcomes(&data, p, [p.aid, p.debt_relief])?;
     let aid = [
-        transfer_outcome(&data, p, p.aid)?,
+        taxed_aid,
         transfer_outcome(
             &data,
             &WorldParameters {
@@ -326,7 +328,7 @@ pub fn run_from(
         )?,
     ];
     let aid_value = aid[0].recipients;
-    let debt_relief_value = transfer(&data, p, p.debt_relief)?;
+    let debt_relief_value = debt_relief.recipients;
 
     let temporary = [
         temporary_workers(&data, p, Quotas::Skilled)?,
@@ -461,8 +463,12 @@ fn agricultural_and_own(run: &ReproductionRun) -> (f64, f64) {
 fn render_variants(run: &ReproductionRun, line: &mut impl FnMut(&str)) {
     line("## What moves the figures outside their bands");
     line("");
-    let figure = |id: &str| run.figures.iter().find(|f| f.id == id);
-    let band = |id: &str| figure(id).map_or((f64::NAN, f64::NAN), |f| (f.band_low, f.band_high));
+    let band = |id: &str| {
+        run.figures
+            .iter()
+            .find(|f| f.id == id)
+            .map_or((f64::NAN, f64::NAN), |f| (f.band_low, f.band_high))
+    };
     let (low, high) = band("amvdm.developing");
     line("The developing countries' trade gain under other assumptions, each refitted to the");
     line(&format!(

@@ -20,7 +20,6 @@
 //! ```
 
 use cge_core::families::sam::{Sam, SamCell};
-use cge_core::CoreError;
 
 use crate::CalibrateError;
 
@@ -38,14 +37,10 @@ pub fn hosoe_sam() -> Result<Sam, CalibrateError> {
 /// Reads a SAM from a CSV file (see the module docs for the layout).
 ///
 /// # Errors
-/// [`CalibrateError::Model`] with [`CoreError::Io`] if the file cannot be read, and the errors
+/// [`CalibrateError::Model`] with [`cge_core::CoreError::Io`] if the file cannot be read, and the errors
 /// of [`parse_sam_csv`].
 pub fn read_sam_csv(path: &std::path::Path) -> Result<Sam, CalibrateError> {
-    let name = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| CoreError::Io {
-        path: name.clone(),
-        message: e.to_string(),
-    })?;
+    let (name, text) = crate::data::read_file(path)?;
     parse_sam_csv(&text, &name)
 }
 

@@ -13,7 +13,9 @@ use serde::{Deserialize, Serialize};
 use crate::error::CalibrateError;
 use crate::fit::fit_migration;
 use crate::trade::{liberalize, TradeParameters};
-use crate::world::{migration, temporary_workers, transfer, Quotas, WorldData, WorldParameters};
+use crate::world::{
+    migration, temporary_workers, transfer_outcomes, Quotas, WorldData, WorldParameters,
+};
 
 /// An uncertain parameter and its published range.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -149,8 +151,8 @@ pub fn headlines(
     let p = &fit.parameters;
     let outcome = migration(data, p)?;
     let trade = liberalize(data, trade)?;
-    let aid_value = transfer(data, p, p.aid)?;
-    let debt_relief = transfer(data, p, p.debt_relief)?;
+    let [aid, debt] = transfer_outcomes(data, p, [p.aid, p.debt_relief])?;
+    let (aid_value, debt_relief) = (aid.recipients, debt.recipients);
     Ok(Headlines {
         migration_world: outcome.world,
         hic_natives: outcome.hic_natives,

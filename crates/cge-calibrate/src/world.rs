@@ -932,16 +932,39 @@ pub fn transfer_outcome(
     p: &WorldParameters,
     amount: f64,
 ) -> Result<TransferOutcome, CalibrateError> {
-    let (mut model, _) = benchmark_model(data, p, p.migration_horizon, false)?;
-    model.set_transfer(HIC_NATIVES, DEVELOPING_RESIDENTS, HIC_CONSUMPTION, amount)?;
-    let results = model.solve_default()?;
-    let recipients = ev(&results, DEVELOPING_RESIDENTS)?;
-    let donors = ev(&results, HIC_NATIVES)?;
-    Ok(TransferOutcome {
-        amount,
-        recipients,
-        donors,
-        world: recipients + donors + ev(&results, EARLIER_MIGRANTS)?,
+    let [outcome] = transfer_outcomes(data, p, [amount])?;
+    Ok(outcome)
+}
+
+/// [`transfer_outcome`] for several amounts, each solved from the benchmark on one model
+/// (aid and debt relief build the model once).
+///
+/// # Errors
+/// Data, calibration or solver errors.
+pub fn transfer_outcomes<const N: usize>(
+    data: &WorldData,
+    p: &WorldParameters,
+    amounts: [f64; N],
+) -> Result<[TransferOutcome; N], CalibrateError> {
+    let (base, _) = benchmark_model(data, p, p.migration_horizon, false)?;
+    let mut out = Vec::with_capacity(N);
+    for amount in amounts {
+        // A fresh copy: every amount starts from the benchmark, as a single solve would.
+        let mut model = base.clone();
+        model.set_transfer(HIC_NATIVES, DEVELOPING_RESIDENTS, HIC_CONSUMPTION, amount)?;
+        let results = model.solve_default()?;
+        let recipients = ev(&results, DEVELOPING_RESIDENTS)?;
+        let donors = ev(&results, HIC_NATIVES)?;
+        out.push(TransferOutcome {
+            amount,
+            recipients,
+            donors,
+            world: recipients + donors + ev(&results, EARLIER_MIGRANTS)?,
+        });
+    }
+    out.try_into().map_err(|_| CalibrateError::Missing {
+        file: "world model".into(),
+        what: "a transfer outcome per amount".into(),
     })
 }
 

@@ -2037,15 +2037,19 @@ impl Model {
         Results::new(self, x)
     }
 
+    /// The smallest convergence tolerance the model's residuals can meet:
+    /// [`tolerances::SOLVE_RELATIVE`] × [`Model::scale`] (below it they are round-off).
+    pub fn tolerance_floor(&self) -> f64 {
+        tolerances::SOLVE_RELATIVE * self.scale
+    }
+
     /// The solver's default options with the convergence tolerance raised, for large models,
-    /// to [`tolerances::SOLVE_RELATIVE`] × [`Model::scale`] (the default absolute 1e-10 lies
-    /// below the round-off of residuals in the tens of thousands).
+    /// to [`Model::tolerance_floor`] (the default absolute 1e-10 lies below the round-off of
+    /// residuals in the tens of thousands of money units).
     pub fn solver_options(&self) -> Options {
         let default = Options::default();
         Options {
-            tolerance: default
-                .tolerance
-                .max(tolerances::SOLVE_RELATIVE * self.scale),
+            tolerance: default.tolerance.max(self.tolerance_floor()),
             ..default
         }
     }
