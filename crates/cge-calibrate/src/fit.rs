@@ -120,6 +120,8 @@ pub struct FitReport {
     pub fitted: Vec<(String, f64)>,
     /// The targets with their computed values at the optimum.
     pub targets: Vec<(String, f64, f64)>,
+    /// The migration scenario at the optimum.
+    pub outcome: MigrationOutcome,
     /// The objective at the optimum (sum of squared relative gaps).
     pub objective: f64,
     /// Nelder–Mead iterations.
@@ -234,6 +236,7 @@ pub fn fit_migration_with(
             .map(|t| (t.id.to_string(), t.published, target_value(&outcome, t.id)))
             .collect(),
         parameters,
+        outcome,
         objective,
         iterations,
     })

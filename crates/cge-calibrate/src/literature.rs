@@ -150,14 +150,23 @@ impl<'a> Lookup<'a> {
         self.at(parameter, "")
     }
 
+    /// A number that may have no row (`None`: the model's structure without it).
+    pub(crate) fn optional_number(&self, parameter: &str) -> Result<Option<f64>, CalibrateError> {
+        let present = self
+            .rows
+            .iter()
+            .any(|v| v.model == self.model && v.parameter == parameter && v.index.is_empty());
+        present.then(|| self.number(parameter)).transpose()
+    }
+
     /// A year.
-    pub(crate) fn year(&self, parameter: &str) -> Result<i32, CalibrateError> {
+    pub(crate) fn year(&self, parameter: &'static str) -> Result<i32, CalibrateError> {
         let v = self.number(parameter)?;
         if v.fract() == 0.0 && (1900.0..=2200.0).contains(&v) {
             Ok(v as i32)
         } else {
             Err(CalibrateError::ParameterOutOfRange {
-                name: "year",
+                name: parameter,
                 value: v,
                 low: 1900.0,
                 high: 2200.0,
@@ -220,6 +229,22 @@ mod tests {
         let table = parse_literature_csv("edited.csv", &edited).unwrap();
         let p = crate::world::WorldParameters::from_literature(&table).unwrap();
         assert_eq!(p.sigma_armington, 6.5);
+        // An optional parameter: absent from the shipped table, set by an added row.
+        assert_eq!(p.export_transformation, None);
+        let added = format!("{LITERATURE_CSV}world,export_transformation,,4,elasticity,a test\n");
+        let table = parse_literature_csv("added.csv", &added).unwrap();
+        let p = crate::world::WorldParameters::from_literature(&table).unwrap();
+        assert_eq!(p.export_transformation, Some(4.0));
+        let negative = added.replace("export_transformation,,4,", "export_transformation,,-1,");
+        let table = parse_literature_csv("negative.csv", &negative).unwrap();
+        let e = crate::world::WorldParameters::from_literature(&table).unwrap_err();
+        assert!(e.to_string().contains("export_transformation"), "{e}");
+        // A bad year is reported by its parameter's name.
+        let year =
+            LITERATURE_CSV.replace("world,trade_horizon,,2015,", "world,trade_horizon,,2015.5,");
+        let table = parse_literature_csv("year.csv", &year).unwrap();
+        let e = crate::world::WorldParameters::from_literature(&table).unwrap_err();
+        assert!(e.to_string().contains("trade_horizon"), "{e}");
     }
 
     #[test]

@@ -13,9 +13,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::CalibrateError;
 use crate::fit::fit_migration;
 use crate::trade::{liberalize, TradeParameters};
-use crate::world::{
-    migration, temporary_workers, transfer_outcomes, Quotas, WorldData, WorldParameters,
-};
+use crate::world::{temporary_workers, transfer_outcomes, Quotas, WorldData, WorldParameters};
 
 /// An uncertain parameter and its published range.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -149,7 +147,7 @@ pub fn headlines(
 ) -> Result<Headlines, CalibrateError> {
     let fit = fit_migration(data, world)?;
     let p = &fit.parameters;
-    let outcome = migration(data, p)?;
+    let outcome = fit.outcome;
     let trade = liberalize(data, trade)?;
     let [aid, debt] = transfer_outcomes(data, p, [p.aid, p.debt_relief])?;
     let (aid_value, debt_relief) = (aid.recipients, debt.recipients);

@@ -211,6 +211,15 @@ pub struct WorldParameters {
     /// merchandise lie between 2 and 5 (Hertel et al. 2007); LINKAGE uses higher long-run
     /// values.
     pub sigma_armington: f64,
+    /// Elasticity of transformation Ω between a region's merchandise sold at home and its
+    /// merchandise exported. `None` (no row in the literature table): the two are one good
+    /// at one price, as in the standard GTAP model (Hertel 1997) whose data the published
+    /// studies use. `Some(Ω)`: output is split by a CET frontier, as in single-country models
+    /// such as IFPRI's standard CGE model (Lofgren, Harris & Robinson 2002); exports then
+    /// respond less to the prices at home, which shrinks the terms-of-trade effect of a
+    /// transfer. `docs/reproductions.md` shows the figures under a few values.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub export_transformation: Option<f64>,
     /// Elasticity of substitution between capital and labour (Cobb–Douglas = 1).
     pub sigma_value_added: f64,
     /// Elasticity of substitution between native and migrant labour in the host. Ottaviano &
@@ -293,6 +302,7 @@ impl WorldParameters {
             tariff_hic: t.number("tariff_hic")?,
             tariff_dev: t.number("tariff_dev")?,
             sigma_armington: t.number("sigma_armington")?,
+            export_transformation: t.optional_number("export_transformation")?,
             sigma_value_added: t.number("sigma_value_added")?,
             sigma_migrants: t.number("sigma_migrants")?,
             migrant_relative_wage: t.number("migrant_relative_wage")?,
@@ -352,6 +362,9 @@ impl WorldParameters {
         check("tariff_hic", self.tariff_hic, 0.0, 5.0)?;
         check("tariff_dev", self.tariff_dev, 0.0, 5.0)?;
         check("sigma_armington", self.sigma_armington, 0.1, 50.0)?;
+        if let Some(omega) = self.export_transformation {
+            check("export_transformation", omega, 0.0, 50.0)?;
+        }
         check("sigma_value_added", self.sigma_value_added, 0.0, 10.0)?;
         check("sigma_migrants", self.sigma_migrants, 0.05, 100.0)?;
         check(
@@ -588,15 +601,18 @@ pub fn build(
         ]);
     }
     spec = spec.commodities([MIGRANT_LABOUR]);
+    if p.export_transformation.is_some() {
+        spec = spec.commodities(REGIONS.map(export_good));
+    }
 
     for (k, r) in REGIONS.iter().enumerate() {
         let region = &regions[k];
         let other = REGIONS[1 - k];
         let value_added = [
-            (format!("M_{r}"), region.gdp * merchandise[k]),
-            (format!("S_{r}"), region.gdp * (1.0 - merchandise[k])),
+            (format!("M_{r}"), region.gdp * merchandise[k], true),
+            (format!("S_{r}"), region.gdp * (1.0 - merchandise[k]), false),
         ];
-        for (good, va) in &value_added {
+        for (good, va, is_merchandise) in &value_added {
             // Each labour type in the same proportion of labour costs in both sectors.
             let labour_cost = va * region.labour_share;
             let capital = va - labour_cost;
@@ -613,9 +629,17 @@ pub fn build(
                 .named(format!("labour_{good}"))
                 .input(format!("LS_{r}"), part(labour.skilled_income(k)))
                 .nest(unskilled);
+            let producer = SectorSpec::new(format!("P{good}"));
+            let producer = match p.export_transformation {
+                // Merchandise splits into home sales (`M_r`) and exports (`X_r`).
+                Some(omega) if *is_merchandise => producer
+                    .output(good.clone(), va - imports[1 - k])
+                    .output(export_good(r), imports[1 - k])
+                    .transformation(omega),
+                _ => producer.output(good.clone(), *va),
+            };
             spec = spec.sector(
-                SectorSpec::new(format!("P{good}"))
-                    .output(good.clone(), *va)
+                producer
                     .elasticity(p.sigma_value_added)
                     .input(format!("K_{r}"), capital)
                     .input_nest(labour_nest),
@@ -635,7 +659,7 @@ pub fn build(
                 .elasticity(p.sigma_armington)
                 .input(format!("M_{r}"), domestic)
                 .input_flow(
-                    Flow::new(format!("M_{other}"), imports[k]).tax(tariffs[k], consumer_of[k]),
+                    Flow::new(imported_good(p, other), imports[k]).tax(tariffs[k], consumer_of[k]),
                 ),
         );
         // Consumption: Cobb–Douglas over the composite and services.
@@ -697,6 +721,22 @@ pub fn build(
         .transfer(HIC_NATIVES, DEVELOPING_RESIDENTS, HIC_CONSUMPTION, 0.0)
         .numeraire_price(HIC_CONSUMPTION, 1.0);
     Ok(spec)
+}
+
+/// The commodity of region `r`'s merchandise exports when home sales and exports are split
+/// ([`WorldParameters::export_transformation`]).
+fn export_good(r: &str) -> String {
+    format!("X_{r}")
+}
+
+/// The commodity the other region imports from `exporter`: its merchandise, or its exports
+/// when these are a separate good.
+fn imported_good(p: &WorldParameters, exporter: &str) -> String {
+    if p.export_transformation.is_some() {
+        export_good(exporter)
+    } else {
+        format!("M_{exporter}")
+    }
 }
 
 /// Builds, checks and returns the benchmark model of a horizon year.
@@ -893,8 +933,8 @@ pub fn trade_liberalization(
     p: &WorldParameters,
 ) -> Result<TradeOutcome, CalibrateError> {
     let (mut model, _) = benchmark_model(data, p, p.trade_horizon, false)?;
-    model.set_input_tax("ARM_HIC", "M_DEV", 0.0)?;
-    model.set_input_tax("ARM_DEV", "M_HIC", 0.0)?;
+    model.set_input_tax("ARM_HIC", &imported_good(p, "DEV"), 0.0)?;
+    model.set_input_tax("ARM_DEV", &imported_good(p, "HIC"), 0.0)?;
     let results = model.solve_default()?;
     let high_income = ev(&results, HIC_NATIVES)? + ev(&results, EARLIER_MIGRANTS)?;
     let developing = ev(&results, DEVELOPING_RESIDENTS)?;
@@ -1122,6 +1162,25 @@ mod tests {
         )
         .unwrap();
         assert!(elastic.recipients < t.recipients, "{elastic:?} {t:?}");
+        // Home sales and exports split by a CET frontier: the benchmark still replicates (the
+        // build checks it), and the less exports respond to prices at home, the smaller the
+        // recipients' terms-of-trade gain.
+        let split = |omega: f64| {
+            transfer_outcome(
+                &d,
+                &WorldParameters {
+                    export_transformation: Some(omega),
+                    ..no_tariffs.clone()
+                },
+                70.0,
+            )
+            .unwrap()
+        };
+        let (loose, tight) = (split(8.0), split(2.0));
+        assert!(tight.recipients < loose.recipients, "{tight:?} {loose:?}");
+        assert!(loose.recipients < t.recipients, "{loose:?} {t:?}");
+        // Still a pure transfer without tariffs.
+        assert!(tight.world.abs() < 0.01 * tight.amount, "{tight:?}");
     }
 
     #[test]
