@@ -15,7 +15,7 @@ use crate::error::CalibrateError;
 use crate::world::{migration, MigrationOutcome, WorldData, WorldParameters};
 
 /// A free parameter: which one, and the range it may take.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy)]
 pub struct FreeParameter {
     /// The parameter's name in [`WorldParameters`].
     pub name: &'static str,
@@ -23,6 +23,8 @@ pub struct FreeParameter {
     pub low: f64,
     /// Largest admissible value.
     pub high: f64,
+    /// The field it names.
+    pub field: fn(&mut WorldParameters) -> &mut f64,
 }
 
 /// The migration scenario's free parameters and the ranges searched: migrants' relative wage
@@ -32,26 +34,31 @@ pub const MIGRATION_FREE: [FreeParameter; 3] = [
         name: "migrant_relative_wage",
         low: 0.2,
         high: 0.9,
+        field: |p| &mut p.migrant_relative_wage,
     },
     FreeParameter {
         name: "remittance_share",
         low: 0.05,
         high: 0.5,
+        field: |p| &mut p.remittance_share,
     },
     FreeParameter {
         name: "sigma_migrants",
         low: 0.5,
         high: 30.0,
+        field: |p| &mut p.sigma_migrants,
     },
 ];
 
 /// A published figure the fit aims at.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy)]
 pub struct Target {
     /// The figure's id in the reproduction report.
     pub id: &'static str,
     /// The published value.
     pub published: f64,
+    /// The figure in a solved migration scenario.
+    pub value: fn(&MigrationOutcome) -> f64,
 }
 
 /// The migration scenario's targets: the World Bank (2006) gains of the three groups whose
@@ -61,43 +68,23 @@ pub const MIGRATION_TARGETS: [Target; 3] = [
     Target {
         id: "gep2006.new_migrants",
         published: 162.0,
+        value: |o| o.new_migrants,
     },
     Target {
         id: "gep2006.earlier_migrants",
         published: -88.0,
+        value: |o| o.earlier_migrants,
     },
     Target {
         id: "gep2006.developing_residents",
         published: 143.0,
+        value: |o| o.developing_residents,
     },
 ];
 
-fn target_value(outcome: &MigrationOutcome, id: &str) -> f64 {
-    match id {
-        "gep2006.new_migrants" => outcome.new_migrants,
-        "gep2006.earlier_migrants" => outcome.earlier_migrants,
-        "gep2006.developing_residents" => outcome.developing_residents,
-        "gep2006.hic_natives" => outcome.hic_natives,
-        _ => outcome.world,
-    }
-}
-
-fn set(p: &mut WorldParameters, name: &str, value: f64) {
-    match name {
-        "migrant_relative_wage" => p.migrant_relative_wage = value,
-        "remittance_share" => p.remittance_share = value,
-        "sigma_migrants" => p.sigma_migrants = value,
-        _ => {}
-    }
-}
-
-fn get(p: &WorldParameters, name: &str) -> f64 {
-    match name {
-        "migrant_relative_wage" => p.migrant_relative_wage,
-        "remittance_share" => p.remittance_share,
-        "sigma_migrants" => p.sigma_migrants,
-        _ => f64::NAN,
-    }
+/// The value of a free parameter in `p`.
+fn get(p: &WorldParameters, f: &FreeParameter) -> f64 {
+    *(f.field)(&mut p.clone())
 }
 
 /// Logistic map of an unconstrained u onto (low, high).
@@ -139,7 +126,7 @@ impl MigrationFit<'_> {
     fn parameters(&self, u: &[f64]) -> WorldParameters {
         let mut p = self.base.clone();
         for (f, &ui) in self.free.iter().zip(u) {
-            set(&mut p, f.name, to_range(ui, f));
+            *(f.field)(&mut p) = to_range(ui, f);
         }
         p
     }
@@ -159,7 +146,7 @@ impl CostFunction for MigrationFit<'_> {
         Ok(self
             .targets
             .iter()
-            .map(|t| ((target_value(&outcome, t.id) - t.published) / t.published).powi(2))
+            .map(|t| (((t.value)(&outcome) - t.published) / t.published).powi(2))
             .sum())
     }
 }
@@ -193,10 +180,7 @@ pub fn fit_migration_with(
         free,
         targets,
     };
-    let start: Vec<f64> = free
-        .iter()
-        .map(|f| from_range(get(base, f.name), f))
-        .collect();
+    let start: Vec<f64> = free.iter().map(|f| from_range(get(base, f), f)).collect();
     // Initial simplex: the start and one vertex displaced along each coordinate.
     let mut simplex = vec![start.clone()];
     for i in 0..start.len() {
@@ -229,11 +213,11 @@ pub fn fit_migration_with(
     Ok(FitReport {
         fitted: free
             .iter()
-            .map(|f| (f.name.to_string(), get(&parameters, f.name)))
+            .map(|f| (f.name.to_string(), get(&parameters, f)))
             .collect(),
         targets: targets
             .iter()
-            .map(|t| (t.id.to_string(), t.published, target_value(&outcome, t.id)))
+            .map(|t| (t.id.to_string(), t.published, (t.value)(&outcome)))
             .collect(),
         parameters,
         outcome,

@@ -16,7 +16,7 @@ use crate::trade::{liberalize, TradeParameters};
 use crate::world::{temporary_workers, transfer_outcomes, Quotas, WorldData, WorldParameters};
 
 /// An uncertain parameter and its published range.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, Serialize)]
 pub struct Uncertain {
     /// Name (a field of [`WorldParameters`] or [`TradeParameters`]).
     pub name: &'static str,
@@ -26,6 +26,9 @@ pub struct Uncertain {
     pub high: f64,
     /// Where the range comes from.
     pub source: &'static str,
+    /// Sets the parameter to a value in both models' parameters.
+    #[serde(skip)]
+    pub apply: fn(&mut WorldParameters, &mut TradeParameters, f64),
 }
 
 /// The uncertain parameters and their ranges.
@@ -35,30 +38,38 @@ pub const UNCERTAIN: [Uncertain; 5] = [
         low: 2.0,
         high: 8.0,
         source: "GTAP 6 merchandise values (about 2-5) up to LINKAGE's long-run values (about twice GTAP's)",
+        apply: |world, trade, value| {
+            world.sigma_armington = value;
+            trade.sigma_armington = value;
+        },
     },
     Uncertain {
         name: "sigma_value_added",
         low: 0.5,
         high: 1.5,
         source: "capital-labour substitution: estimates range from well below 1 to about 1.5",
+        apply: |world, _, value| world.sigma_value_added = value,
     },
     Uncertain {
         name: "earlier_migrant_share",
         low: 0.05,
         high: 0.10,
         source: "foreign-born from developing countries in high-income labour forces, 2000 census round",
+        apply: |world, _, value| world.earlier_migrant_share = value,
     },
     Uncertain {
         name: "dev_imports_share",
         low: 0.09,
         high: 0.15,
         source: "developing countries' merchandise imports from high-income countries / GDP, 2001 (WTO)",
+        apply: |world, _, value| world.dev_imports_share = value,
     },
     Uncertain {
         name: "tariff_dev",
         low: 0.07,
         high: 0.13,
         source: "developing countries' applied tariffs on high-income merchandise, 2001 (GTAP 6)",
+        apply: set_developing_tariff,
     },
 ];
 
@@ -112,27 +123,16 @@ impl Headlines {
     }
 }
 
-fn set(world: &mut WorldParameters, trade: &mut TradeParameters, name: &str, value: f64) {
-    match name {
-        "sigma_armington" => {
-            world.sigma_armington = value;
-            trade.sigma_armington = value;
+/// Sets the world model's developing tariff; the trade model's developing tariffs on
+/// manufactures move with the same factor (or take the value itself when the world model's
+/// tariff was 0).
+fn set_developing_tariff(world: &mut WorldParameters, trade: &mut TradeParameters, value: f64) {
+    let base = world.tariff_dev;
+    world.tariff_dev = value;
+    for row in &mut trade.tariff_manufactures[1..] {
+        for t in row.iter_mut() {
+            *t = if base > 0.0 { *t * value / base } else { value };
         }
-        "sigma_value_added" => world.sigma_value_added = value,
-        "earlier_migrant_share" => world.earlier_migrant_share = value,
-        "dev_imports_share" => world.dev_imports_share = value,
-        "tariff_dev" => {
-            // The trade model's developing tariffs on manufactures move with the same factor
-            // (or take the value itself when the world model's tariff was 0).
-            let base = world.tariff_dev;
-            world.tariff_dev = value;
-            for row in &mut trade.tariff_manufactures[1..] {
-                for t in row.iter_mut() {
-                    *t = if base > 0.0 { *t * value / base } else { value };
-                }
-            }
-        }
-        _ => {}
     }
 }
 
@@ -192,7 +192,7 @@ pub fn one_at_a_time(
             let at = |value: f64| {
                 let mut world = world.clone();
                 let mut trade = trade.clone();
-                set(&mut world, &mut trade, u.name, value);
+                (u.apply)(&mut world, &mut trade, value);
                 headlines(data, &world, &trade)
             };
             Ok(SensitivityRow {
@@ -250,7 +250,7 @@ pub fn monte_carlo(
             let mut trade = trade.clone();
             for u in UNCERTAIN {
                 let value = u.low + (u.high - u.low) * splitmix(&mut state);
-                set(&mut world, &mut trade, u.name, value);
+                (u.apply)(&mut world, &mut trade, value);
             }
             headlines(data, &world, &trade).ok()
         })

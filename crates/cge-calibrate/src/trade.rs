@@ -580,47 +580,74 @@ pub fn liberalize_by(
     p: &TradeParameters,
     reform: &Reform,
 ) -> Result<TradeOutcome, CalibrateError> {
-    let mut model = build(data, p)?.build()?;
-    model.check_benchmark()?;
-    let regs = regions();
-    let benchmark = model.solve_default()?;
-    let mut base = Vec::with_capacity(regs.len());
-    for reg in &regs {
-        let (output, exports) = output_and_exports(&benchmark, PRODUCTIVITY_GOOD, &reg.name)?;
-        base.push((output, exports / output));
+    Benchmark::new(data, p)?.liberalize(p, reform)
+}
+
+/// The checked benchmark of the trade model with each region's manufacturing output and
+/// export/output ratio there, from which every reform starts.
+struct Benchmark {
+    model: Model,
+    /// Per region of [`regions`]: (output, export/output ratio) of [`PRODUCTIVITY_GOOD`].
+    base: Vec<(f64, f64)>,
+}
+
+impl Benchmark {
+    fn new(data: &WorldData, p: &TradeParameters) -> Result<Self, CalibrateError> {
+        let mut model = build(data, p)?.build()?;
+        model.check_benchmark()?;
+        let benchmark = model.solve_default()?;
+        let base = regions()
+            .iter()
+            .map(|reg| {
+                let (output, exports) =
+                    output_and_exports(&benchmark, PRODUCTIVITY_GOOD, &reg.name)?;
+                Ok((output, exports / output))
+            })
+            .collect::<Result<_, CalibrateError>>()?;
+        Ok(Self { model, base })
     }
-    for reg in regs.iter().filter(|r| reform.reformers[gi(r.group)]) {
-        let name = &reg.name;
-        if reform.goods[0] {
-            model.set_output_tax(&format!("PAGR_{name}"), &format!("AGR_{name}"), 0.0)?;
-        }
-        for (good, _) in TRADED.iter().zip(reform.goods).filter(|(_, on)| *on) {
-            for partner in regs.iter().filter(|partner| *partner != reg) {
-                model.set_input_tax(
-                    &format!("ARM{good}_{name}"),
-                    &format!("{good}_{}", partner.name),
-                    0.0,
-                )?;
+
+    /// Solves `reform` from a copy of the benchmark.
+    fn liberalize(
+        &self,
+        p: &TradeParameters,
+        reform: &Reform,
+    ) -> Result<TradeOutcome, CalibrateError> {
+        let mut model = self.model.clone();
+        let regs = regions();
+        for reg in regs.iter().filter(|r| reform.reformers[gi(r.group)]) {
+            let name = &reg.name;
+            if reform.goods[0] {
+                model.set_output_tax(&format!("PAGR_{name}"), &format!("AGR_{name}"), 0.0)?;
+            }
+            for (good, _) in TRADED.iter().zip(reform.goods).filter(|(_, on)| *on) {
+                for partner in regs.iter().filter(|partner| *partner != reg) {
+                    model.set_input_tax(
+                        &format!("ARM{good}_{name}"),
+                        &format!("{good}_{}", partner.name),
+                        0.0,
+                    )?;
+                }
             }
         }
+        let mut results = model.solve_default()?;
+        if p.productivity_elasticity > 0.0 {
+            results = settle_productivity(&mut model, p, &regs, &self.base, results)?;
+        }
+        let mut gains = [0.0; 2];
+        for reg in &regs {
+            let w = results
+                .welfare
+                .get(&reg.name)
+                .ok_or_else(|| missing(format!("welfare of `{}`", reg.name)))?;
+            gains[gi(reg.group)] += w.equivalent_variation;
+        }
+        Ok(TradeOutcome {
+            high_income: gains[0],
+            developing: gains[1],
+            world: gains[0] + gains[1],
+        })
     }
-    let mut results = model.solve_default()?;
-    if p.productivity_elasticity > 0.0 {
-        results = settle_productivity(&mut model, p, &regs, &base, results)?;
-    }
-    let mut gains = [0.0; 2];
-    for reg in &regs {
-        let w = results
-            .welfare
-            .get(&reg.name)
-            .ok_or_else(|| missing(format!("welfare of `{}`", reg.name)))?;
-        gains[gi(reg.group)] += w.equivalent_variation;
-    }
-    Ok(TradeOutcome {
-        high_income: gains[0],
-        developing: gains[1],
-        world: gains[0] + gains[1],
-    })
 }
 
 /// Where the gains of full liberalization come from: each group's reform of each good alone
@@ -633,11 +660,13 @@ pub fn sources_of_gains(
     data: &WorldData,
     p: &TradeParameters,
 ) -> Result<Vec<(Reform, TradeOutcome)>, CalibrateError> {
+    // One benchmark for every reform: each starts from a copy of it.
+    let benchmark = Benchmark::new(data, p)?;
     let mut reforms = Reform::singles().to_vec();
     reforms.push(Reform::FULL);
     reforms
         .into_iter()
-        .map(|r| liberalize_by(data, p, &r).map(|o| (r, o)))
+        .map(|r| benchmark.liberalize(p, &r).map(|o| (r, o)))
         .collect()
 }
 
