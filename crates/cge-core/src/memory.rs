@@ -1,40 +1,20 @@
 //! Memory estimates, so that a model too large for the machine is refused with an error that
 //! names the estimate instead of being killed by the operating system half-way through a solve.
 //!
-//! The estimate counts what a solve allocates: the model's arrays, the Jacobian pattern and
-//! values in the problem's triplet form and in the solver's compressed-column form, and the LU
-//! factors or the iterative solver's preconditioner, for the most memory-hungry linear solver
-//! a default solve can pick ([`MemoryEstimate::linear_solver`]). The triplet counts are exact ([`crate::Model::jacobian_len`], or closed forms in the
-//! model families); the LU fill is an upper estimate ([`LU_FILL_FACTOR`] nonzeros of the factors
-//! per Jacobian nonzero, measured on the synthetic families of this crate, see
-//! `docs/performance.md`).
+//! The estimate adds the model's own arrays to what the solver's linear algebra allocates
+//! ([`cge_solver::memory::LinearAlgebraMemory`]): the Jacobian in triplet and compressed-column
+//! form, and the LU factors or the iterative solver's preconditioner, for the most
+//! memory-hungry linear solver a default solve can pick. The triplet counts are exact
+//! ([`crate::Model::jacobian_len`], or closed forms in the model families); the LU fill is an
+//! upper estimate ([`LU_FILL_FACTOR`] nonzeros of the factors per Jacobian nonzero, measured on
+//! the synthetic families of this crate, see `docs/performance.md`).
 
+use cge_solver::memory::LinearAlgebraMemory;
+pub use cge_solver::memory::LU_FILL_FACTOR;
 use cge_solver::{LinearSolver, Options};
 use serde::{Deserialize, Serialize};
 
 use crate::error::CoreError;
-
-/// Nonzeros of the sparse LU factors per stored Jacobian entry, an upper estimate from the
-/// synthetic multi-region and SAM families (COLAMD ordering): fill between 1.5 and 6 measured.
-pub const LU_FILL_FACTOR: f64 = 8.0;
-
-/// Bytes per Jacobian triplet while a solve runs: the pattern's row and column (16), the
-/// solver's sort keys while it analyses the pattern (8, in two copies), the triplets in slot
-/// order with their slots (8) and the triplet's value (8).
-const BYTES_PER_TRIPLET: u64 = 48;
-
-/// Bytes per compressed-column entry: row index and value, the shifted copy the sparse LU
-/// factorizes, and its own copy of the structure.
-const BYTES_PER_STORED: u64 = 32;
-
-/// Bytes per LU factor entry: value and row index.
-const BYTES_PER_FACTOR_ENTRY: u64 = 16;
-
-/// Bytes per compressed-column entry for the iterative solver: its copy of J + μI by columns
-/// (value, row index) and by rows (value, column, slot), and ILU(0)'s factors on the permuted
-/// pattern (value, row, source slot, and their copy by rows) with its setup scratch (matching
-/// candidates).
-const BYTES_PER_ITERATIVE_ENTRY: u64 = 112;
 
 /// Fraction of physical memory that [`default_limit`] allows.
 pub const DEFAULT_LIMIT_FRACTION: f64 = 0.75;
@@ -89,43 +69,14 @@ impl MemoryEstimate {
     /// The same for a solve with `options`: its linear solver, the thresholds by which
     /// [`LinearSolver::resolve`] chooses one, and its Krylov restart.
     pub fn with_options(unknowns: u64, triplets: u64, model_bytes: u64, options: &Options) -> Self {
-        let linear_solver = options.linear_solver;
-        // Duplicated positions merge and the diagonal is added: the stored entries lie between
-        // these two.
-        let (fewest, most) = (unknowns, triplets + unknowns);
-        let factor_bytes = |kind: LinearSolver| match kind {
-            LinearSolver::Dense => unknowns.saturating_mul(unknowns).saturating_mul(8),
-            LinearSolver::Iterative => {
-                let basis = (options.krylov_restart as u64 + 8) * unknowns * 8;
-                most * BYTES_PER_ITERATIVE_ENTRY + basis
-            }
-            _ => (LU_FILL_FACTOR * most as f64) as u64 * BYTES_PER_FACTOR_ENTRY,
-        };
-        let n = unknowns as usize;
-        let (sparsest, fullest) = (
-            linear_solver.resolve(n, fewest as usize, options),
-            linear_solver.resolve(n, most as usize, options),
-        );
-        // `resolve` is monotone in the density: when the two ends differ, the sparse LU (the
-        // choice between the thresholds) is possible too. The iterative solver's LU fallback
-        // is not counted (docs/performance.md).
-        let candidates: &[LinearSolver] = if sparsest == fullest {
-            &[fullest]
-        } else {
-            &[fullest, sparsest, LinearSolver::Sparse]
-        };
-        let chosen = candidates
-            .iter()
-            .copied()
-            .max_by_key(|&kind| factor_bytes(kind))
-            .unwrap_or(fullest);
+        let solve = LinearAlgebraMemory::estimate(unknowns, triplets, options);
         Self {
             unknowns,
             triplets,
             model_bytes,
-            jacobian_bytes: triplets * BYTES_PER_TRIPLET + most * BYTES_PER_STORED,
-            linear_solver: chosen,
-            factor_bytes: factor_bytes(chosen),
+            jacobian_bytes: solve.jacobian_bytes,
+            linear_solver: solve.linear_solver,
+            factor_bytes: solve.factor_bytes,
         }
     }
 
@@ -135,12 +86,13 @@ impl MemoryEstimate {
     /// three unknowns per sector and region; measured in `docs/performance.md`). The dense and
     /// iterative solvers' estimates do not change.
     pub fn with_dense_core(mut self, core: u64) -> Self {
-        if self.linear_solver == LinearSolver::Sparse {
-            let dense = core
-                .saturating_mul(core)
-                .saturating_mul(BYTES_PER_FACTOR_ENTRY);
-            self.factor_bytes = self.factor_bytes.max(dense);
+        self.factor_bytes = LinearAlgebraMemory {
+            linear_solver: self.linear_solver,
+            jacobian_bytes: self.jacobian_bytes,
+            factor_bytes: self.factor_bytes,
         }
+        .with_dense_core(core)
+        .factor_bytes;
         self
     }
 
@@ -221,21 +173,6 @@ mod tests {
         let text = "MemTotal:       24563588 kB\nMemFree:        19000000 kB\n";
         assert_eq!(parse_meminfo(text), Some(24_563_588 * 1024));
         assert_eq!(parse_meminfo("nothing here"), None);
-    }
-
-    #[test]
-    fn the_estimate_follows_the_options_choice_of_solver() {
-        // 2,000 unknowns, 20,000 triplets: GMRES by default (from 1,000 unknowns), the sparse
-        // LU when the iterative solver starts only at 5,000.
-        let default = MemoryEstimate::new(2_000, 20_000, 0);
-        assert_eq!(default.linear_solver, LinearSolver::Iterative);
-        let options = Options {
-            iterative_min_dim: 5_000,
-            ..Options::default()
-        };
-        let later = MemoryEstimate::with_options(2_000, 20_000, 0, &options);
-        assert_eq!(later.linear_solver, LinearSolver::Sparse);
-        assert_ne!(later.factor_bytes, default.factor_bytes);
     }
 
     #[test]

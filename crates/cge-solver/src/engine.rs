@@ -422,7 +422,9 @@ const STAGNATION_WINDOW: usize = 10;
 /// (residuals that sum terms in the tens of thousands cannot fall much below 10⁻¹¹), and the
 /// semismooth method's non-monotone line search would otherwise accept steps until the
 /// iteration limit. (Monotone methods detect their stalls themselves; slow progress, as
-/// Broyden's on Wood's function, is progress.)
+/// Broyden's on Wood's function, is progress.) It is judged on the error the tolerance tests,
+/// not on the line search's row-scaled merit: what it detects is that this test is out of
+/// reach.
 pub(crate) fn stagnated(history: &[f64]) -> bool {
     if history.len() <= STAGNATION_WINDOW {
         return false;

@@ -81,6 +81,7 @@ mod dogleg;
 mod engine;
 mod finite_difference;
 mod linalg;
+pub mod memory;
 mod newton;
 mod options;
 mod problem;
