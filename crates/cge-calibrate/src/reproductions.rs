@@ -845,6 +845,17 @@ pub fn render_markdown(run: &ReproductionRun) -> String {
     line("  from high-income natives to developing residents. Temporary workers (Walmsley & Winters):");
     line("  on 1997 data, movers from developing countries earn the place premium on their home wage");
     line("  and keep their home attachment.");
+    match run.migration_fit.parameters.export_transformation {
+        None => {
+            line("  A region's merchandise sold at home and exported is one good, as in GTAP (a");
+            line("  `world,export_transformation` row in the literature table splits them by a CET frontier;");
+        }
+        Some(omega) => {
+            line("  In this run a region's merchandise sold at home and exported are split by a CET frontier");
+            line(&format!("  of elasticity {omega} (the `world,export_transformation` row of the literature table;"));
+        }
+    }
+    line("  the aid table below shows three values).");
     line("- **Trade model** (`cge_calibrate::trade`): each income group split into two identical regions;");
     line("  agriculture and manufactures traded as Armington varieties under bilateral applied tariffs;");
     line("  high-income agricultural support as an output subsidy; manufacturing productivity that follows");
