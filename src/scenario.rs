@@ -838,8 +838,11 @@ fn dataset<P>(
     file: &str,
     text: &str,
 ) -> Result<Dataset, Error> {
+    /// `default` with the parameters of `overrides` in place; `optional` names the parameters
+    /// that may be absent from `default` (an `Option` that is `None` there).
     fn merge<T: Serialize + DeserializeOwned>(
         default: T,
+        optional: &[&str],
         overrides: Option<&Spanned<toml::Value>>,
         file: &str,
         text: &str,
@@ -857,9 +860,14 @@ fn dataset<P>(
                 "expected a table of parameters",
             ));
         };
-        let known: Vec<String> = base_table.keys().cloned().collect();
+        let mut known: Vec<String> = base_table.keys().cloned().collect();
+        for &k in optional {
+            if !known.iter().any(|name| name == k) {
+                known.push(k.to_string());
+            }
+        }
         for (k, v) in table {
-            if !base_table.contains_key(k) {
+            if !known.contains(k) {
                 let span = find_key(text, o.span(), k).unwrap_or(o.span());
                 return Err(Error::at(
                     file,
@@ -879,8 +887,13 @@ fn dataset<P>(
     }
     match name.get_ref().as_str() {
         "world" => {
-            let parameters: WorldParameters =
-                merge(WorldParameters::default(), overrides, file, text)?;
+            let parameters: WorldParameters = merge(
+                WorldParameters::default(),
+                &WorldParameters::OPTIONAL,
+                overrides,
+                file,
+                text,
+            )?;
             let year = model
                 .year
                 .as_ref()
@@ -910,7 +923,7 @@ fn dataset<P>(
                 ));
             }
             Ok(Dataset::Trade {
-                parameters: merge(TradeParameters::default(), overrides, file, text)?,
+                parameters: merge(TradeParameters::default(), &[], overrides, file, text)?,
             })
         }
         other => Err(Error::at(

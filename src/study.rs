@@ -1165,7 +1165,10 @@ impl Resolver<'_> {
                     };
                     for imp in imps {
                         let other = if imp == "HIC" { "DEV" } else { "HIC" };
-                        let t = Target::InputTax(format!("ARM_{imp}"), format!("M_{other}"));
+                        let t = Target::InputTax(
+                            format!("ARM_{imp}"),
+                            cge_calibrate::world::imported_good(parameters, other),
+                        );
                         out.push(self.action(t, &amount, "importer")?);
                     }
                 }

@@ -112,6 +112,51 @@ fn run_prints_the_golden_reports() {
 }
 
 #[test]
+fn world_scenarios_set_the_optional_export_transformation() {
+    let dir = scratch("world-cet");
+    let text =
+        std::fs::read_to_string("examples/scenarios/world_trade_liberalization.toml").unwrap();
+    let split = text.replace(
+        "sigma_armington = 4.0 ",
+        "export_transformation = 4.0\nsigma_armington = 4.0 ",
+    );
+    assert_ne!(split, text);
+    let file = dir.join("split.toml");
+    std::fs::write(&file, &split).unwrap();
+    let o = cge(&["run", file.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let one_good = stdout(&cge(&[
+        "run",
+        "examples/scenarios/world_trade_liberalization.toml",
+    ]));
+    let two_goods = stdout(&o);
+    assert!(two_goods.contains("free_trade [%]"), "{two_goods}");
+    // The tariffs are found on the export goods, and the welfare changes with the frontier.
+    assert_ne!(welfare_rows(&one_good), welfare_rows(&two_goods));
+    // A misspelt optional parameter is still an unknown one.
+    std::fs::write(
+        &file,
+        split.replace("export_transformation", "export_transform"),
+    )
+    .unwrap();
+    let o = cge(&["run", file.to_str().unwrap()]);
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("unknown parameter `export_transform`"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+/// The lines of a `cge run` report from its welfare table on.
+fn welfare_rows(report: &str) -> Vec<&str> {
+    report
+        .lines()
+        .skip_while(|l| !l.starts_with("Welfare"))
+        .collect()
+}
+
+#[test]
 fn run_writes_tidy_csv_and_json() {
     let dir = scratch("run-out");
     let csv = dir.join("war.csv");

@@ -115,6 +115,16 @@ pub struct FitReport {
     pub iterations: u64,
 }
 
+impl FitReport {
+    /// The largest gap of a target at the optimum, |computed / published − 1| [%].
+    pub fn largest_target_gap_pct(&self) -> f64 {
+        self.targets
+            .iter()
+            .map(|(_, published, computed)| (100.0 * (computed / published - 1.0)).abs())
+            .fold(0.0, f64::max)
+    }
+}
+
 struct MigrationFit<'a> {
     data: &'a WorldData,
     base: &'a WorldParameters,
@@ -227,8 +237,47 @@ pub fn fit_migration_with(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+
+    /// The top-level keys whose values differ between two serialized parameter sets.
+    pub(crate) fn changed_keys<T: Serialize>(a: &T, b: &T) -> Vec<String> {
+        let (a, b) = (
+            serde_json::to_value(a).unwrap(),
+            serde_json::to_value(b).unwrap(),
+        );
+        let (a, b) = (a.as_object().unwrap(), b.as_object().unwrap());
+        a.keys().filter(|k| a[*k] != b[*k]).cloned().collect()
+    }
+
+    #[test]
+    fn free_parameters_and_targets_are_what_they_name() {
+        let base = WorldParameters::default();
+        for f in MIGRATION_FREE {
+            let mut p = base.clone();
+            *(f.field)(&mut p) = 0.5 * (f.low + f.high) + 0.01;
+            assert_eq!(changed_keys(&base, &p), [f.name], "{}", f.name);
+            assert_eq!(get(&p, &f), 0.5 * (f.low + f.high) + 0.01);
+        }
+        let outcome = MigrationOutcome {
+            new_migrants: 1.0,
+            hic_natives: 2.0,
+            earlier_migrants: 3.0,
+            developing_residents: 4.0,
+            world: 10.0,
+            world_pct: 0.1,
+            new_migrant_persons: 5.0,
+            developing_terms_of_trade_pct: 0.2,
+        };
+        let expected = [
+            ("gep2006.new_migrants", 1.0),
+            ("gep2006.earlier_migrants", 3.0),
+            ("gep2006.developing_residents", 4.0),
+        ];
+        for (t, (id, value)) in MIGRATION_TARGETS.iter().zip(expected) {
+            assert_eq!((t.id, (t.value)(&outcome)), (id, value));
+        }
+    }
 
     #[test]
     fn range_maps_are_inverse() {

@@ -132,11 +132,16 @@ impl<'a> Lookup<'a> {
         }
     }
 
-    fn at(&self, parameter: &str, index: &str) -> Result<f64, CalibrateError> {
-        let k = self
-            .rows
+    /// The row of `parameter` at `index` in this model, if any.
+    fn position(&self, parameter: &str, index: &str) -> Option<usize> {
+        self.rows
             .iter()
             .position(|v| v.model == self.model && v.parameter == parameter && v.index == index)
+    }
+
+    fn at(&self, parameter: &str, index: &str) -> Result<f64, CalibrateError> {
+        let k = self
+            .position(parameter, index)
             .ok_or_else(|| CalibrateError::Missing {
                 file: TABLE.into(),
                 what: describe(self.model, parameter, index),
@@ -152,11 +157,9 @@ impl<'a> Lookup<'a> {
 
     /// A number that may have no row (`None`: the model's structure without it).
     pub(crate) fn optional_number(&self, parameter: &str) -> Result<Option<f64>, CalibrateError> {
-        let present = self
-            .rows
-            .iter()
-            .any(|v| v.model == self.model && v.parameter == parameter && v.index.is_empty());
-        present.then(|| self.number(parameter)).transpose()
+        self.position(parameter, "")
+            .map(|_| self.number(parameter))
+            .transpose()
     }
 
     /// A year.

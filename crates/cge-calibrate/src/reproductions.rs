@@ -20,7 +20,8 @@ use crate::trade::{
 };
 use crate::world::{
     migration, temporary_workers, transfer, transfer_outcome, transfer_outcomes, Baseline,
-    LabourAccounts, Quotas, TransferOutcome, WorldData, WorldParameters, BASE_YEAR,
+    LabourAccounts, MigrationOutcome, Quotas, TransferOutcome, WorldData, WorldParameters,
+    BASE_YEAR,
 };
 
 /// Recorded remittances to developing countries in 2001 \[US$ bn\]: World Bank (2006), *Global
@@ -62,8 +63,8 @@ pub struct ReproductionRun {
     /// ([`Variant`]).
     pub trade_variants: Vec<Variant>,
     /// The welfare value of aid under other assumptions, the migration parameters refitted
-    /// each time ([`Variant`]).
-    pub aid_variants: Vec<Variant>,
+    /// each time, with the migration scenario before and after the refit ([`AidValues`]).
+    pub aid_variants: Vec<Variant<AidValues>>,
     /// Where the gains come from ([`sources_of_gains`]): [in the static model, at the fitted
     /// elasticity].
     pub trade_sources: [Vec<(Reform, TradeOutcome)>; 2],
@@ -105,15 +106,12 @@ pub struct ReproductionRun {
 /// A figure recomputed under another assumption: its label and the values (or why they could
 /// not be computed).
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Variant {
+pub struct Variant<T = Vec<f64>> {
     /// What changed.
     pub label: String,
     /// Trade variants: [productivity elasticity, high-income gain, developing gain]; aid
-    /// variants: [recipients' gain, the migration scenario's world gain and high-income
-    /// natives' gain (predictions of the refitted model), the largest gap of a fit target
-    /// in %, developing residents' gain from migration with the change made to the table's
-    /// fitted parameters, not refitted].
-    pub values: Result<Vec<f64>, String>,
+    /// variants: [`AidValues`].
+    pub values: Result<T, String>,
 }
 
 /// The trade split with the parameters changed by `change`, refitted to `target`.
@@ -141,35 +139,44 @@ fn trade_variant(
     }
 }
 
+/// What an aid variant computes.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct AidValues {
+    /// The welfare value of the aid to its recipients, the migration parameters refitted
+    /// under the change.
+    pub recipients: f64,
+    /// The migration scenario at the refitted parameters: its world and high-income natives'
+    /// gains are predictions.
+    pub refitted: MigrationOutcome,
+    /// The largest gap of a fit target at the refitted parameters [%].
+    pub largest_target_gap_pct: f64,
+    /// The migration scenario with the change made to the table's fitted parameters, before
+    /// any refit: what the change itself does to the split.
+    pub not_refitted: MigrationOutcome,
+}
+
 /// The welfare value of aid with the world parameters changed by `change`, the migration
-/// parameters refitted.
+/// parameters refitted, and the migration scenario with and without the refit
+/// ([`AidValues`]).
 fn aid_variant(
     data: &WorldData,
     base: &WorldParameters,
     table_fit: &WorldParameters,
     label: &str,
     change: impl Fn(&mut WorldParameters),
-) -> Variant {
+) -> Variant<AidValues> {
     let mut p = base.clone();
     change(&mut p);
     let mut unrefitted = table_fit.clone();
     change(&mut unrefitted);
     let values = fit_migration(data, &p)
         .and_then(|fit| {
-            let aid = transfer(data, &fit.parameters, fit.parameters.aid)?;
-            let target_gap = fit
-                .targets
-                .iter()
-                .map(|(_, published, computed)| (100.0 * (computed / published - 1.0)).abs())
-                .fold(0.0, f64::max);
-            let at_table_fit = migration(data, &unrefitted)?;
-            Ok(vec![
-                aid,
-                fit.outcome.world,
-                fit.outcome.hic_natives,
-                target_gap,
-                at_table_fit.developing_residents,
-            ])
+            Ok(AidValues {
+                recipients: transfer(data, &fit.parameters, fit.parameters.aid)?,
+                refitted: fit.outcome,
+                largest_target_gap_pct: fit.largest_target_gap_pct(),
+                not_refitted: migration(data, &unrefitted)?,
+            })
         })
         .map_err(|e| e.to_string());
     Variant {
@@ -181,6 +188,11 @@ fn aid_variant(
 /// Elasticities of transformation between home sales and exports under which the transfer
 /// figures are recomputed ([`WorldParameters::export_transformation`]).
 pub const EXPORT_TRANSFORMATIONS: [f64; 3] = [2.0, 4.0, 8.0];
+
+/// The label of the aid variant with home sales and exports split at elasticity `omega`.
+fn split_label(omega: f64) -> String {
+    format!("home sales and exports split, transformation elasticity {omega}")
+}
 
 /// A fit target counts as met when its gap is below this [%].
 const MET_TARGET_GAP_PCT: f64 = 1.0;
@@ -323,10 +335,9 @@ pub fn run_from(
         }),
     ];
     for omega in EXPORT_TRANSFORMATIONS {
-        aid_variants.push(aid_with(
-            &format!("home sales and exports split, transformation elasticity {omega}"),
-            &|p| p.export_transformation = Some(omega),
-        ));
+        aid_variants.push(aid_with(&split_label(omega), &|p| {
+            p.export_transformation = Some(omega)
+        }));
     }
     let trade_sources = [
         sources_of_gains(&data, &static_trade)?,
@@ -528,7 +539,26 @@ fn render_variants(run: &ReproductionRun, line: &mut impl FnMut(&str)) {
         "{reached} of these {} assumptions bring the developing gain into its band.",
         run.trade_variants.len()
     ));
+    render_aid_variants(run, line);
+}
+
+/// The table of the aid value under other assumptions, and what each does to the migration
+/// predictions.
+fn render_aid_variants(run: &ReproductionRun, line: &mut impl FnMut(&str)) {
+    let band = |id: &str| {
+        run.figures
+            .iter()
+            .find(|f| f.id == id)
+            .map_or((f64::NAN, f64::NAN), |f| (f.band_low, f.band_high))
+    };
     let (low, high) = band("aid.recipients");
+    let (world_low, world_high) = band("gep2006.world");
+    let (natives_low, natives_high) = band("gep2006.hic_natives");
+    let table = &run.migration_fit.outcome;
+    let developing_target = MIGRATION_TARGETS
+        .iter()
+        .find(|t| t.id == "gep2006.developing_residents")
+        .map_or(f64::NAN, |t| t.published);
     line("");
     line(&format!(
         "The welfare value of US${} bn of aid to its recipients, the migration parameters",
@@ -538,48 +568,54 @@ fn render_variants(run: &ReproductionRun, line: &mut impl FnMut(&str)) {
         "refitted each time (band: {low} to {high}). The refitted migration model's"
     ));
     line("predictions are shown too: its world gain and high-income natives' gain, and the");
-    line("largest gap of a fit target (the fit cannot always meet its targets). The last column");
+    line("largest gap of a fit target (the fit cannot always meet its targets). The last two");
     line(
-        "is developing residents' gain from migration (a target: 143) with the change made to the",
+        "columns make the change to the table's fitted parameters, before the refit: the change in",
     );
-    line("table's fitted parameters, before the refit:");
+    line(&format!(
+        "developing countries' terms of trade that migration brings, and developing residents' gain (a target: {developing_target}):"
+    ));
     line("");
-    line("| assumption | recipients' gain | migration: world | high-income natives | largest target gap % | developing residents, not refitted |");
-    line("|---|---:|---:|---:|---:|---:|");
+    line("| assumption | recipients' gain | migration: world | high-income natives | largest target gap % | not refitted: terms of trade % | developing residents |");
+    line("|---|---:|---:|---:|---:|---:|---:|");
     for v in &run.aid_variants {
         match &v.values {
-            Ok(x) if x.len() == 5 => line(&format!(
-                "| {} | {:.1} | {:.1} | {:.1} | {:.2} | {:.1} |",
-                v.label, x[0], x[1], x[2], x[3], x[4]
+            Ok(x) => line(&format!(
+                "| {} | {:.1} | {:.1} | {:.1} | {:.2} | {:+.2} | {:.1} |",
+                v.label,
+                x.recipients,
+                x.refitted.world,
+                x.refitted.hic_natives,
+                x.largest_target_gap_pct,
+                x.not_refitted.developing_terms_of_trade_pct,
+                x.not_refitted.developing_residents
             )),
-            Ok(_) => {}
-            Err(e) => line(&format!("| {} | not computed: {e} | | | | |", v.label)),
+            Err(e) => line(&format!("| {} | not computed: {e} | | | | | |", v.label)),
         }
     }
-    let (world_low, world_high) = band("gep2006.world");
-    let (natives_low, natives_high) = band("gep2006.hic_natives");
-    let in_band = |x: &[f64]| (low..=high).contains(&x[0]);
-    let migration_holds = |x: &[f64]| {
-        (world_low..=world_high).contains(&x[1])
-            && (natives_low..=natives_high).contains(&x[2])
-            && x[3] < MET_TARGET_GAP_PCT
-    };
-    let computed: Vec<&[f64]> = run
+    let computed: Vec<(&str, &AidValues)> = run
         .aid_variants
         .iter()
-        .filter_map(|v| v.values.as_deref().ok().filter(|x| x.len() == 5))
+        .filter_map(|v| v.values.as_ref().ok().map(|x| (v.label.as_str(), x)))
         .collect();
+    let in_band = |x: &AidValues| (low..=high).contains(&x.recipients);
+    let fit_met = |x: &AidValues| x.largest_target_gap_pct < MET_TARGET_GAP_PCT;
+    let migration_holds = |x: &AidValues| {
+        (world_low..=world_high).contains(&x.refitted.world)
+            && (natives_low..=natives_high).contains(&x.refitted.hic_natives)
+            && fit_met(x)
+    };
+    let g = |x: f64| significant(x, 6);
     line("");
     line(&format!(
         "{} of these {} assumptions bring the aid value into its band; {} of those also keep the",
-        computed.iter().filter(|x| in_band(x)).count(),
+        computed.iter().filter(|(_, x)| in_band(x)).count(),
         run.aid_variants.len(),
         computed
             .iter()
-            .filter(|x| in_band(x) && migration_holds(x))
+            .filter(|(_, x)| in_band(x) && migration_holds(x))
             .count()
     ));
-    let g = |x: f64| significant(x, 6);
     line(&format!(
         "migration world gain in [{}, {}], the natives' gain in [{}, {}] and every fit target",
         g(world_low),
@@ -587,36 +623,106 @@ fn render_variants(run: &ReproductionRun, line: &mut impl FnMut(&str)) {
         g(natives_low),
         g(natives_high)
     ));
-    line(&format!(
-        "within {MET_TARGET_GAP_PCT}%. The terms-of-trade effect of a transfer falls with the Armington"
-    ));
-    line(
-        "elasticity and with a finite elasticity of transformation between home sales and exports",
-    );
-    line("(exports then respond less to the recipients' prices at home); the duty on the extra");
-    line("imports a transfer brings adds to it.");
-    // Developing residents' gain from migration at the table's fit, for comparison.
-    let table_developing = computed.first().map_or(f64::NAN, |x| x[4]);
-    let traded_off: Vec<&&[f64]> = computed
+    line(&format!("within {MET_TARGET_GAP_PCT}%."));
+    // What the table shows about the transfer's terms-of-trade effect, said only where it holds.
+    let aid_of = |label_start: &str| {
+        computed
+            .iter()
+            .find(|(l, _)| l.starts_with(label_start))
+            .map(|(_, x)| x.recipients)
+    };
+    let armington = [
+        aid_of("as in the table"),
+        aid_of("Armington elasticity 8"),
+        aid_of("Armington elasticity 16"),
+    ];
+    let falls =
+        |v: &[Option<f64>]| v.iter().all(Option::is_some) && v.windows(2).all(|w| w[1] < w[0]);
+    if falls(&armington) {
+        line("The recipients' gain falls as the Armington elasticity rises: closer substitutes, a");
+        line("smaller terms-of-trade effect.");
+    }
+    let split: Vec<(f64, Option<f64>)> = EXPORT_TRANSFORMATIONS
         .iter()
-        .filter(|x| in_band(x) && !migration_holds(x))
+        .map(|&omega| (omega, aid_of(&split_label(omega))))
         .collect();
-    if !traded_off.is_empty() && traded_off.iter().all(|x| x[4] < table_developing) {
+    let rising: Vec<Option<f64>> = split
+        .iter()
+        .map(|(_, v)| *v)
+        .chain([armington[0]])
+        .collect();
+    if falls(&rising.iter().rev().copied().collect::<Vec<_>>()) {
+        let reach: Vec<String> = split
+            .iter()
+            .filter(|(_, v)| v.is_some_and(|v| (low..=high).contains(&v)))
+            .map(|(omega, _)| g(*omega))
+            .collect();
+        line("It falls too as the elasticity of transformation between home sales and exports falls:");
+        line(&format!(
+            "export prices then follow the prices at home less closely ({} of the values here reach the band{}).",
+            reach.len(),
+            if reach.is_empty() {
+                String::new()
+            } else {
+                format!(": {}", reach.join(", "))
+            }
+        ));
+    }
+    if let (Some(taxed), Some(untaxed)) = (armington[0], aid_of("no tariffs in the benchmark")) {
+        if untaxed < taxed {
+            line("Without tariffs it is lower: the duty on the extra imports a transfer brings adds to it.");
+        }
+    }
+    // Why the aid value and the migration predictions do not fit together, said only where
+    // every case shows it: made to the table's parameters, the change lowers the terms-of-trade
+    // gain migration brings developing countries and their residents' gain, and the refit
+    // (where it meets its targets) raises the world and the natives' gains.
+    let traded_off: Vec<&(&str, &AidValues)> = computed
+        .iter()
+        .filter(|(_, x)| in_band(x) && !migration_holds(x))
+        .collect();
+    let explained = |x: &AidValues| {
+        x.not_refitted.developing_terms_of_trade_pct < table.developing_terms_of_trade_pct
+            && x.not_refitted.developing_residents < table.developing_residents
+            && (!fit_met(x)
+                || (x.refitted.world > table.world && x.refitted.hic_natives > table.hic_natives))
+    };
+    if !traded_off.is_empty() && traded_off.iter().all(|(_, x)| explained(x)) {
+        let range = |f: &dyn Fn(&AidValues) -> f64| {
+            let values = traded_off.iter().map(|(_, x)| f(x));
+            (
+                values.clone().fold(f64::INFINITY, f64::min),
+                values.fold(f64::NEG_INFINITY, f64::max),
+            )
+        };
+        let (tot_low, tot_high) = range(&|x| x.not_refitted.developing_terms_of_trade_pct);
+        let (dev_low, dev_high) = range(&|x| x.not_refitted.developing_residents);
         line("");
         line("Where the aid value comes into its band and a migration figure leaves its own, the");
         line(
-            "change, made to the table's fitted parameters, lowers developing residents' gain from",
+            "change, made to the table's fitted parameters, shrinks the improvement in developing",
         );
         line(&format!(
-            "migration (from {table_developing:.1} to between {:.1} and {:.1}): migration adds to high-income output",
-            traded_off.iter().map(|x| x[4]).fold(f64::INFINITY, f64::min),
-            traded_off.iter().map(|x| x[4]).fold(f64::NEG_INFINITY, f64::max)
+            "countries' terms of trade that migration brings (from {:+.2}% to between {tot_low:+.2}% and {tot_high:+.2}%)",
+            table.developing_terms_of_trade_pct
         ));
-        line("and turns the terms of trade in developing countries' favour, and the elasticities that");
-        line(
-            "shrink a transfer's terms-of-trade effect shrink this one too. The refit restores the",
-        );
-        line("developing residents' target and so raises the world and the natives' gains.");
+        line(&format!(
+            "and with it developing residents' gain (from {:.1} to between {dev_low:.1} and {dev_high:.1}). Refitted to",
+            table.developing_residents
+        ));
+        line("the developing residents' target, the model then gives more to the world and to");
+        line("high-income natives.");
+        let missed: Vec<String> = traded_off
+            .iter()
+            .filter(|(_, x)| !fit_met(x))
+            .map(|(l, x)| format!("{l} ({:.2}%)", x.largest_target_gap_pct))
+            .collect();
+        if !missed.is_empty() {
+            line(&format!(
+                "The refit misses a target by more than {MET_TARGET_GAP_PCT}% with: {}.",
+                missed.join("; ")
+            ));
+        }
     }
     line("");
 }
@@ -789,8 +895,14 @@ pub fn render_markdown(run: &ReproductionRun) -> String {
         ));
         line("  problem): recipients spend most of a transfer on their own goods and services, donors");
         line(&format!(
-            "  little of what they gave up, so recipients' prices rise against donors' (Armington elasticity {}).",
-            run.migration_fit.parameters.sigma_armington
+            "  little of what they gave up, so recipients' prices rise against donors' (Armington elasticity {}{}).",
+            run.migration_fit.parameters.sigma_armington,
+            run.migration_fit
+                .parameters
+                .export_transformation
+                .map_or(String::new(), |omega| format!(
+                    ", transformation between home sales and exports {omega}"
+                ))
         ));
         line(&format!(
             "  The other {:.1} points are the duty on the imports the transfer finances, an efficiency gain",
@@ -855,7 +967,10 @@ pub fn render_markdown(run: &ReproductionRun) -> String {
             line(&format!("  of elasticity {omega} (the `world,export_transformation` row of the literature table;"));
         }
     }
-    line("  the aid table below shows three values).");
+    line(&format!(
+        "  the aid table below shows {} values).",
+        EXPORT_TRANSFORMATIONS.len()
+    ));
     line("- **Trade model** (`cge_calibrate::trade`): each income group split into two identical regions;");
     line("  agriculture and manufactures traded as Armington varieties under bilateral applied tariffs;");
     line("  high-income agricultural support as an output subsidy; manufacturing productivity that follows");
@@ -1144,33 +1259,41 @@ mod tests {
         // The variants are computed, the first is the table's, and they respond as economics
         // says: closer substitutes, a smaller terms-of-trade gain from aid.
         let values = |v: &Variant| v.values.clone().unwrap();
-        assert!(run
-            .trade_variants
-            .iter()
-            .chain(&run.aid_variants)
-            .all(|v| v.values.is_ok()));
+        let aid = |k: usize| *run.aid_variants[k].values.as_ref().unwrap();
+        assert!(run.trade_variants.iter().all(|v| v.values.is_ok()));
+        assert!(run.aid_variants.iter().all(|v| v.values.is_ok()));
         approx::assert_relative_eq!(
             values(&run.trade_variants[0])[2],
             run.trade.developing,
             max_relative = 1e-9
         );
-        approx::assert_relative_eq!(
-            values(&run.aid_variants[0])[0],
-            run.aid_value,
-            max_relative = 1e-9
-        );
-        assert!(values(&run.aid_variants[2])[0] < values(&run.aid_variants[1])[0]);
-        assert!(values(&run.aid_variants[1])[0] < run.aid_value);
+        approx::assert_relative_eq!(aid(0).recipients, run.aid_value, max_relative = 1e-9);
+        assert!(aid(2).recipients < aid(1).recipients);
+        assert!(aid(1).recipients < run.aid_value);
         // Home sales and exports split: the tighter the frontier, the smaller the aid value.
-        let split: Vec<f64> = run.aid_variants[5..].iter().map(|v| values(v)[0]).collect();
+        let split: Vec<f64> = (5..run.aid_variants.len())
+            .map(|k| aid(k).recipients)
+            .collect();
         assert_eq!(split.len(), EXPORT_TRANSFORMATIONS.len());
         assert!(split.windows(2).all(|w| w[0] < w[1]), "{split:?}");
         assert!(split[split.len() - 1] < run.aid_value, "{split:?}");
-        // The table's own variant, not refitted, is the table's migration outcome.
+        // The table's own variant, refitted or not, is the table's migration outcome.
+        assert_eq!(aid(0).not_refitted, run.migration_fit.outcome);
         approx::assert_relative_eq!(
-            values(&run.aid_variants[0])[4],
-            run.migration_fit.outcome.developing_residents,
+            aid(0).refitted.world,
+            run.migration_fit.outcome.world,
             max_relative = 1e-9
+        );
+        // Migration improves developing countries' terms of trade; closer substitutes and a
+        // CET frontier, made to the table's parameters, shrink that improvement.
+        let tot = |k: usize| aid(k).not_refitted.developing_terms_of_trade_pct;
+        assert!(tot(0) > 0.0);
+        assert!(
+            tot(1) < tot(0) && tot(5) < tot(0),
+            "{} {} {}",
+            tot(0),
+            tot(1),
+            tot(5)
         );
         // Unskilled quotas gain more than skilled ones (Walmsley & Winters 2005).
         assert!(run.temporary_workers[1] > run.temporary_workers[0]);

@@ -286,6 +286,24 @@ mod tests {
     use super::*;
 
     #[test]
+    fn uncertain_parameters_set_what_they_name() {
+        let (world, trade) = (WorldParameters::default(), TradeParameters::default());
+        for u in UNCERTAIN {
+            let (mut w, mut t) = (world.clone(), trade.clone());
+            (u.apply)(&mut w, &mut t, 0.5 * (u.low + u.high) + 0.001);
+            let changed = crate::fit::tests::changed_keys(&world, &w);
+            assert_eq!(changed, [u.name], "{}", u.name);
+            // The trade model follows where it has the same parameter (or derived tariffs).
+            let trade_changed = crate::fit::tests::changed_keys(&trade, &t);
+            match u.name {
+                "sigma_armington" => assert_eq!(trade_changed, ["sigma_armington"]),
+                "tariff_dev" => assert_eq!(trade_changed, ["tariff_manufactures"]),
+                _ => assert!(trade_changed.is_empty(), "{}: {trade_changed:?}", u.name),
+            }
+        }
+    }
+
+    #[test]
     fn generator_is_uniform_enough_and_deterministic() {
         let mut s = 7;
         let xs: Vec<f64> = (0..10_000).map(|_| splitmix(&mut s)).collect();

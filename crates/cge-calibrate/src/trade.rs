@@ -464,7 +464,7 @@ fn output_and_exports(
 /// region), until it settles.
 fn settle_productivity(
     model: &mut Model,
-    p: &TradeParameters,
+    elasticity: f64,
     regs: &[Region],
     base: &[(f64, f64)],
     mut results: Results,
@@ -475,7 +475,7 @@ fn settle_productivity(
         change = 0.0;
         for (r, reg) in regs.iter().enumerate() {
             let (output, exports) = output_and_exports(&results, PRODUCTIVITY_GOOD, &reg.name)?;
-            let next = (exports / output / base[r].1).powf(p.productivity_elasticity);
+            let next = (exports / output / base[r].1).powf(elasticity);
             change = change.max((next / productivity[r] - 1.0).abs());
             productivity[r] = next;
         }
@@ -490,8 +490,7 @@ fn settle_productivity(
     }
     Err(CalibrateError::Fit {
         what: format!(
-            "manufacturing productivity still moving by {change:.1e} after {PRODUCTIVITY_ROUNDS} solutions (elasticity {})",
-            p.productivity_elasticity
+            "manufacturing productivity still moving by {change:.1e} after {PRODUCTIVITY_ROUNDS} solutions (elasticity {elasticity})"
         ),
     })
 }
@@ -580,11 +579,12 @@ pub fn liberalize_by(
     p: &TradeParameters,
     reform: &Reform,
 ) -> Result<TradeOutcome, CalibrateError> {
-    Benchmark::new(data, p)?.liberalize(p, reform)
+    Benchmark::new(data, p)?.liberalize(reform, p.productivity_elasticity)
 }
 
 /// The checked benchmark of the trade model with each region's manufacturing output and
-/// export/output ratio there, from which every reform starts.
+/// export/output ratio there, from which every reform starts. It does not depend on the
+/// productivity elasticity, which acts only after a reform.
 struct Benchmark {
     model: Model,
     /// Per region of [`regions`]: (output, export/output ratio) of [`PRODUCTIVITY_GOOD`].
@@ -607,11 +607,12 @@ impl Benchmark {
         Ok(Self { model, base })
     }
 
-    /// Solves `reform` from a copy of the benchmark.
+    /// Solves `reform` from a copy of the benchmark, manufacturing productivity following the
+    /// export/output ratio with `productivity_elasticity`.
     fn liberalize(
         &self,
-        p: &TradeParameters,
         reform: &Reform,
+        productivity_elasticity: f64,
     ) -> Result<TradeOutcome, CalibrateError> {
         let mut model = self.model.clone();
         let regs = regions();
@@ -631,8 +632,14 @@ impl Benchmark {
             }
         }
         let mut results = model.solve_default()?;
-        if p.productivity_elasticity > 0.0 {
-            results = settle_productivity(&mut model, p, &regs, &self.base, results)?;
+        if productivity_elasticity > 0.0 {
+            results = settle_productivity(
+                &mut model,
+                productivity_elasticity,
+                &regs,
+                &self.base,
+                results,
+            )?;
         }
         let mut gains = [0.0; 2];
         for reg in &regs {
@@ -666,7 +673,11 @@ pub fn sources_of_gains(
     reforms.push(Reform::FULL);
     reforms
         .into_iter()
-        .map(|r| benchmark.liberalize(p, &r).map(|o| (r, o)))
+        .map(|r| {
+            benchmark
+                .liberalize(&r, p.productivity_elasticity)
+                .map(|o| (r, o))
+        })
         .collect()
 }
 
@@ -696,12 +707,16 @@ pub fn fit_productivity(
     p: &TradeParameters,
     target: f64,
 ) -> Result<ProductivityFit, CalibrateError> {
+    // One benchmark for every elasticity tried: it does not depend on it.
+    let benchmark = Benchmark::new(data, p)?;
     let at = |phi: f64| {
         let parameters = TradeParameters {
             productivity_elasticity: phi,
             ..p.clone()
         };
-        liberalize(data, &parameters).map(|o| (parameters, o))
+        benchmark
+            .liberalize(&Reform::FULL, phi)
+            .map(|o| (parameters, o))
     };
     let (mut low, mut high) = (0.0, PRODUCTIVITY_ELASTICITY_MAX);
     let (_, at_low) = at(low)?;

@@ -16,7 +16,8 @@
 //!   (σ_m) of native labour and migrant labour;
 //! - imports of the other region's merchandise m_r, taxed at the tariff t_r with the revenue to
 //!   the region's resident consumer; the Armington composite is a CES (σ_A) of the domestic
-//!   and imported varieties;
+//!   and imported varieties; merchandise sold at home and exported is one good, or, with
+//!   [`WorldParameters::export_transformation`], two goods on a CET frontier of the producer;
 //! - consumption in each region is Cobb–Douglas over the Armington composite and services;
 //! - the developing region's imports from the high-income region are data
 //!   ([`WorldParameters::dev_imports_share`]); the high-income region's imports follow from
@@ -215,9 +216,10 @@ pub struct WorldParameters {
     /// merchandise exported. `None` (no row in the literature table): the two are one good
     /// at one price, as in the standard GTAP model (Hertel 1997) whose data the published
     /// studies use. `Some(Ω)`: output is split by a CET frontier, as in single-country models
-    /// such as IFPRI's standard CGE model (Lofgren, Harris & Robinson 2002); exports then
-    /// respond less to the prices at home, which shrinks the terms-of-trade effect of a
-    /// transfer. `docs/reproductions.md` shows the figures under a few values.
+    /// such as IFPRI's standard CGE model (Lofgren, Harris & Robinson 2002); export prices
+    /// then follow the prices at home less closely, which shrinks the terms-of-trade effects
+    /// of a transfer and of migration. `docs/reproductions.md` shows the aid value and the
+    /// migration predictions under a few values.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub export_transformation: Option<f64>,
     /// Elasticity of substitution between capital and labour (Cobb–Douglas = 1).
@@ -276,6 +278,9 @@ impl Default for WorldParameters {
 }
 
 impl WorldParameters {
+    /// The parameters that may be absent (`None`): the model's structure without them.
+    pub const OPTIONAL: [&'static str; 1] = ["export_transformation"];
+
     /// The central values of the shipped `data/literature_parameters.csv`.
     ///
     /// # Errors
@@ -729,14 +734,32 @@ fn export_good(r: &str) -> String {
     format!("X_{r}")
 }
 
-/// The commodity the other region imports from `exporter`: its merchandise, or its exports
-/// when these are a separate good.
-fn imported_good(p: &WorldParameters, exporter: &str) -> String {
+/// The commodity the other region imports from `exporter` (`"HIC"` or `"DEV"`): its
+/// merchandise, or its exports when these are a separate good
+/// ([`WorldParameters::export_transformation`]). The importer's tariff is a tax on this input
+/// of its Armington sector `ARM_<importer>`.
+pub fn imported_good(p: &WorldParameters, exporter: &str) -> String {
     if p.export_transformation.is_some() {
         export_good(exporter)
     } else {
         format!("M_{exporter}")
     }
+}
+
+/// Developing countries' terms of trade at `results`, relative to the benchmark's (where every
+/// price is 1): their export price over the high-income region's.
+fn terms_of_trade(results: &Results, p: &WorldParameters) -> Result<f64, CalibrateError> {
+    let price = |good: String| {
+        results
+            .prices
+            .get(&good)
+            .copied()
+            .ok_or_else(|| CalibrateError::Missing {
+                file: "world model".into(),
+                what: format!("the price of `{good}`"),
+            })
+    };
+    Ok(price(imported_good(p, "DEV"))? / price(imported_good(p, "HIC"))?)
 }
 
 /// Builds, checks and returns the benchmark model of a horizon year.
@@ -791,6 +814,9 @@ pub struct MigrationOutcome {
     pub world_pct: f64,
     /// New migrants \[million persons\].
     pub new_migrant_persons: f64,
+    /// Change in developing countries' terms of trade: the price of their merchandise exports
+    /// over the price of high-income merchandise exports, % change from the benchmark.
+    pub developing_terms_of_trade_pct: f64,
 }
 
 impl MigrationOutcome {
@@ -824,6 +850,7 @@ pub fn migration(
     )?;
     let results = model.solve_default()?;
     let outcome = MigrationOutcome {
+        developing_terms_of_trade_pct: 100.0 * (terms_of_trade(&results, p)? - 1.0),
         new_migrants: ev(&results, NEW_MIGRANTS)?,
         hic_natives: ev(&results, HIC_NATIVES)?,
         earlier_migrants: ev(&results, EARLIER_MIGRANTS)?,
@@ -1049,6 +1076,30 @@ mod tests {
     }
 
     #[test]
+    fn migration_turns_the_terms_of_trade_and_a_cet_frontier_damps_it() {
+        let d = data();
+        let p = WorldParameters::default();
+        let split = WorldParameters {
+            export_transformation: Some(4.0),
+            ..p.clone()
+        };
+        // More high-income output: its exports cheapen against developing countries'.
+        let one_good = migration(&d, &p).unwrap();
+        let two_goods = migration(&d, &split).unwrap();
+        assert!(one_good.developing_terms_of_trade_pct > 0.0, "{one_good:?}");
+        assert!(
+            two_goods.developing_terms_of_trade_pct < one_good.developing_terms_of_trade_pct,
+            "{two_goods:?} {one_good:?}"
+        );
+        // Less of the gain reaches developing residents through prices.
+        assert!(two_goods.developing_residents < one_good.developing_residents);
+        // Tariff removal finds the export goods' tariffs when they are a separate good.
+        let free_trade = trade_liberalization(&d, &split).unwrap();
+        assert!(free_trade.world > 0.0, "{free_trade:?}");
+        assert_ne!(free_trade, trade_liberalization(&d, &p).unwrap());
+    }
+
+    #[test]
     fn figures_respond_to_their_inputs() {
         let d = data();
         let p = WorldParameters::default();
@@ -1163,8 +1214,8 @@ mod tests {
         .unwrap();
         assert!(elastic.recipients < t.recipients, "{elastic:?} {t:?}");
         // Home sales and exports split by a CET frontier: the benchmark still replicates (the
-        // build checks it), and the less exports respond to prices at home, the smaller the
-        // recipients' terms-of-trade gain.
+        // build checks it), and the less export prices follow the prices at home, the smaller
+        // the recipients' terms-of-trade gain.
         let split = |omega: f64| {
             transfer_outcome(
                 &d,
