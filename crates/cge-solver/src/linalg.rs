@@ -1555,13 +1555,27 @@ impl CsrMirror {
         }
     }
 
-    /// Σ over entries k of row i in `range` of values[k]·v[col[k]].
+    /// Σ over entries k of row i in `range` of values[k]·v[col[k]]. Four partial sums, in a
+    /// fixed order: one running sum makes each addition wait for the previous one, and these
+    /// dot products (most of the ILU(0)'s triangular solves, which cannot run in parallel) are
+    /// limited by that latency rather than by memory.
     fn row_dot(&self, range: Range<usize>, v: &[f64]) -> f64 {
-        self.values[range.clone()]
+        let values = &self.values[range.clone()];
+        let cols = &self.col_idx[range];
+        let mut acc = [0.0; 4];
+        let (value_chunks, col_chunks) = (values.chunks_exact(4), cols.chunks_exact(4));
+        let rest: f64 = value_chunks
+            .remainder()
             .iter()
-            .zip(&self.col_idx[range])
+            .zip(col_chunks.remainder())
             .map(|(a, &j)| a * v[j as usize])
-            .sum()
+            .sum();
+        for (a, j) in value_chunks.zip(col_chunks) {
+            for k in 0..4 {
+                acc[k] += a[k] * v[j[k] as usize];
+            }
+        }
+        (acc[0] + acc[1]) + (acc[2] + acc[3]) + rest
     }
 
     /// out = A v, rows in parallel for large matrices.
