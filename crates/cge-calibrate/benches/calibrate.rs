@@ -58,7 +58,7 @@ fn reproduction(c: &mut Criterion) {
     });
     for draws in [16, 64] {
         group.bench_with_input(BenchmarkId::new("monte_carlo", draws), &draws, |b, &d| {
-            b.iter(|| black_box(monte_carlo(&data, &world, &trade, d, 7).expect("runs")))
+            b.iter(|| black_box(monte_carlo(&data, &world, &trade, 287.0, d, 7).expect("runs")))
         });
     }
     group.finish();
