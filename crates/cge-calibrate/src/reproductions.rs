@@ -1102,7 +1102,7 @@ pub fn render_markdown(run: &ReproductionRun) -> String {
     line("### Trade model");
     line("");
     line(&format!(
-        "The productivity elasticity of manufactures is fitted by bisection ({} steps) to the published",
+        "The productivity elasticity of manufactures is fitted by a bracketing secant search ({} steps) to the published",
         fit.iterations
     ));
     line(&format!(
