@@ -95,7 +95,7 @@ pub struct ReproductionRun {
     pub sensitivity: Vec<SensitivityRow>,
     /// 90% Monte Carlo intervals of the headlines.
     pub intervals: Vec<Interval>,
-    /// Monte Carlo draws run, and how many could not be solved.
+    /// Monte Carlo draws run, and how many could not be solved or fitted.
     pub draws: (usize, usize),
     /// The literature table the parameters were read from (`data/literature_parameters.csv`).
     pub literature: Vec<LiteratureValue>,
@@ -847,12 +847,13 @@ pub fn render_markdown(run: &ReproductionRun) -> String {
                             "overlapping the band"
                         };
                         format!(
-                            " 90% Monte Carlo interval [{}, {}], {verdict} [{}, {}].",
-                            significant(i.p05, 4),
-                            significant(i.p95, 4),
-                            f.band_low,
-                            f.band_high
-                        )
+                        " 90% Monte Carlo interval [{}, {}] ({} draws solved), {verdict} [{}, {}].",
+                        significant(i.p05, 4),
+                        significant(i.p95, 4),
+                        run.draws.0 - run.draws.1,
+                        significant(f.band_low, 10),
+                        significant(f.band_high, 10)
+                    )
                     });
             line(&format!(
                 "- `{}`: published {}, computed {}, gap {}%.{uncertainty}",
@@ -1223,7 +1224,10 @@ pub fn render_markdown(run: &ReproductionRun) -> String {
         run.draws.0, SEED
     ));
     line("and trade fits and the scenarios rerun for each draw, as in the sensitivity table;");
-    line(&format!("{} draws could not be solved.", run.draws.1));
+    line(&format!(
+        "{} draws could not be solved or fitted.",
+        run.draws.1
+    ));
     line("");
     line("| headline | 5% | median | 95% |");
     line("|---|---|---|---|");
@@ -1327,6 +1331,26 @@ mod tests {
             tot(1),
             tot(5)
         );
+        // The report says, for each figure outside its band that the Monte Carlo follows,
+        // where its interval lies against the band.
+        let text = render_markdown(&run);
+        for f in run.figures.iter().filter(|f| f.within_band == Some(false)) {
+            let Some(i) = run.intervals.iter().find(|i| i.id == f.id) else {
+                continue;
+            };
+            let verdict = if i.p05 > f.band_high {
+                "above the band"
+            } else if i.p95 < f.band_low {
+                "below the band"
+            } else {
+                "overlapping the band"
+            };
+            let item = text
+                .lines()
+                .find(|l| l.starts_with(&format!("- `{}`:", f.id)))
+                .unwrap();
+            assert!(item.contains(verdict), "{item}");
+        }
         // Unskilled quotas gain more than skilled ones (Walmsley & Winters 2005).
         assert!(run.temporary_workers[1] > run.temporary_workers[0]);
     }

@@ -138,7 +138,7 @@ fn set_developing_tariff(world: &mut WorldParameters, trade: &mut TradeParameter
 
 /// Runs the procedure with the given parameters: both fits (the migration model's free
 /// parameters to their targets, the trade model's productivity elasticity to the world trade
-/// gain `trade_target`), then the scenarios.
+/// gain `trade_target`; `trade`'s own elasticity is not used), then the scenarios.
 ///
 /// # Errors
 /// Any error of the fits or the scenarios.
@@ -233,8 +233,8 @@ fn splitmix(state: &mut u64) -> f64 {
 
 /// Monte Carlo over the uncertain parameters, each uniform on its range, `draws` draws from
 /// `seed`, the models starting from `world` and `trade` and refitted in every draw
-/// ([`headlines`]); returns the 5th, 50th and 95th percentiles of each headline. Draws whose model cannot be solved are counted and reported, not dropped
-/// silently.
+/// ([`headlines`]); returns the 5th, 50th and 95th percentiles of each headline. Draws whose
+/// models cannot be solved or fitted are counted and reported, not dropped silently.
 ///
 /// # Errors
 /// [`CalibrateError::Fit`] when more than a tenth of the draws fail.
@@ -263,7 +263,7 @@ pub fn monte_carlo(
     let failed = draws - ok.len();
     if ok.is_empty() || failed * 10 > draws {
         return Err(CalibrateError::Fit {
-            what: format!("{failed} of {draws} Monte Carlo draws could not be solved"),
+            what: format!("{failed} of {draws} Monte Carlo draws could not be solved or fitted"),
         });
     }
     let names = Headlines::entries(&ok[0]).map(|(n, _)| n);

@@ -1433,9 +1433,9 @@ impl Gmres {
     }
 }
 
-/// A row-by-row copy of a CSC matrix, for gathers: each row sums in a fixed order (column
-/// order) and rows are independent, so a product can run on any number of threads and give the
-/// same bits. Its structure is built once; [`CsrMirror::refresh`] copies the values.
+/// A row-by-row copy of a CSC matrix, for gathers: each row sums in a fixed order
+/// ([`CsrMirror::row_dot`]) and rows are independent, so a product can run on any number of
+/// threads and give the same bits. Its structure is built once; [`CsrMirror::refresh`] copies the values.
 struct CsrMirror {
     row_ptr: Vec<usize>,
     /// Column of each entry; 32 bits, since the products are limited by memory traffic (the
@@ -1887,11 +1887,12 @@ mod tests {
         let b: Vec<f64> = (0..n).map(|i| 1.0 + (0.3 * i as f64).sin()).collect();
         let settings = KrylovSettings {
             drop_tolerance: 1e-2,
+            tolerance: 1e-8,
             ..KrylovSettings::default()
         };
         let mut f = Factorization::new(Kind::Iterative, &jac, 1e-13, settings).unwrap();
         f.factor(&jac, 0.0).unwrap();
-        check_solves(&mut f, &jac, &b, 1e-8);
+        check_solves(&mut f, &jac, &b, settings.tolerance);
         let Factorization::Iterative(g) = &f else {
             panic!("iterative")
         };

@@ -39,11 +39,9 @@ pub struct Options {
     pub singular_pivot: f64,
     /// [`LinearSolver::Iterative`]: GMRES stops when ‖b − Ax‖₂ ≤ this·‖b‖₂ (default 1e-7; the
     /// Newton direction then solves its system ten times more accurately than the accuracy
-    /// check of a direction, 1e-6 relative, requires). At 1e-8 the preconditioned residual
-    /// can reach a plateau first: one system of the 140 × 65 × 5 synthetic world took 158
-    /// GMRES iterations where its neighbours took 81–97, and the whole solve 429 iterations
-    /// instead of 345 at 1e-7; every other size of `docs/performance.md` needs 3–8 % fewer
-    /// iterations at 1e-7, with the same Newton iterations and results. Must lie in (0, 1).
+    /// check of a direction, 1e-6 relative, requires). Tighter tolerances can meet a plateau
+    /// of the preconditioned residual first (measured in `docs/performance.md`). Must lie in
+    /// (0, 1).
     pub krylov_tolerance: f64,
     /// [`LinearSolver::Iterative`]: Krylov vectors kept before GMRES restarts (default 200; the
     /// basis takes (restart + 1)·n numbers, allocated once per solve and touched only as far as
