@@ -549,6 +549,17 @@ fn render_variants(run: &ReproductionRun, line: &mut impl FnMut(&str)) {
     render_aid_variants(run, line);
 }
 
+/// Where a figure's Monte Carlo interval lies against its band.
+fn interval_verdict(interval: &Interval, figure: &Figure) -> &'static str {
+    if interval.p05 > figure.band_high {
+        "above the band"
+    } else if interval.p95 < figure.band_low {
+        "below the band"
+    } else {
+        "overlapping the band"
+    }
+}
+
 /// The table of the aid value under other assumptions, and what each does to the migration
 /// predictions.
 fn render_aid_variants(run: &ReproductionRun, line: &mut impl FnMut(&str)) {
@@ -839,13 +850,7 @@ pub fn render_markdown(run: &ReproductionRun) -> String {
                     .iter()
                     .find(|i| i.id == f.id)
                     .map_or(String::new(), |i| {
-                        let verdict = if i.p05 > f.band_high {
-                            "above the band"
-                        } else if i.p95 < f.band_low {
-                            "below the band"
-                        } else {
-                            "overlapping the band"
-                        };
+                        let verdict = interval_verdict(i, f);
                         format!(
                         " 90% Monte Carlo interval [{}, {}] ({} draws solved), {verdict} [{}, {}].",
                         significant(i.p05, 4),
@@ -1338,18 +1343,13 @@ mod tests {
             let Some(i) = run.intervals.iter().find(|i| i.id == f.id) else {
                 continue;
             };
-            let verdict = if i.p05 > f.band_high {
-                "above the band"
-            } else if i.p95 < f.band_low {
-                "below the band"
-            } else {
-                "overlapping the band"
-            };
+
             let item = text
                 .lines()
                 .find(|l| l.starts_with(&format!("- `{}`:", f.id)))
                 .unwrap();
-            assert!(item.contains(verdict), "{item}");
+            assert!(item.contains(interval_verdict(i, f)), "{item}");
+            assert!(item.contains("Monte Carlo interval"), "{item}");
         }
         // Unskilled quotas gain more than skilled ones (Walmsley & Winters 2005).
         assert!(run.temporary_workers[1] > run.temporary_workers[0]);
