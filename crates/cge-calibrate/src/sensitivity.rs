@@ -152,7 +152,8 @@ pub fn headlines(
     let p = &fit.parameters;
     let outcome = fit.outcome;
     let trade = fit_productivity(data, trade, trade_target)?.outcome;
-    let [aid, debt] = transfer_outcomes(data, p, [p.aid, p.debt_relief])?;
+    let transfers = transfer_outcomes(data, p, &[p.aid, p.debt_relief])?;
+    let (aid, debt) = (transfers[0], transfers[1]);
     let (aid_value, debt_relief) = (aid.recipients, debt.recipients);
     Ok(Headlines {
         migration_world: outcome.world,
@@ -160,7 +161,14 @@ pub fn headlines(
         trade_high_income: trade.high_income,
         trade_developing: trade.developing,
         aid_value,
-        pritchett_ratio: outcome.poor_citizens() / (trade.developing + aid_value + debt_relief),
+        pritchett_ratio: outcome
+            .pritchett_ratio(trade.developing, aid_value, debt_relief)
+            .ok_or_else(|| CalibrateError::Fit {
+                what: format!(
+                    "Pritchett's ratio is undefined: the trade, aid and debt-relief gains sum to {:.3} bn",
+                    trade.developing + aid_value + debt_relief
+                ),
+            })?,
         temporary_world: temporary_workers(data, p, Quotas::Both)?,
     })
 }

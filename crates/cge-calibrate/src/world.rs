@@ -820,6 +820,19 @@ pub struct MigrationOutcome {
 }
 
 impl MigrationOutcome {
+    /// Pritchett's (2006) ratio: the poor citizens' gain over the sum of the developing
+    /// countries' gains from trade liberalization, aid and debt relief; `None` when that sum is
+    /// not positive.
+    pub fn pritchett_ratio(
+        &self,
+        trade_developing: f64,
+        aid: f64,
+        debt_relief: f64,
+    ) -> Option<f64> {
+        let others = trade_developing + aid + debt_relief;
+        (others > 0.0).then(|| self.poor_citizens() / others)
+    }
+
     /// Gain to the citizens of poor countries: new migrants plus developing residents
     /// (Pritchett 2006).
     pub fn poor_citizens(&self) -> f64 {
@@ -999,23 +1012,23 @@ pub fn transfer_outcome(
     p: &WorldParameters,
     amount: f64,
 ) -> Result<TransferOutcome, CalibrateError> {
-    let [outcome] = transfer_outcomes(data, p, [amount])?;
-    Ok(outcome)
+    let outcomes = transfer_outcomes(data, p, &[amount])?;
+    Ok(outcomes[0])
 }
 
-/// [`transfer_outcome`] for several amounts, each solved from the benchmark on one model
-/// (aid and debt relief build the model once).
+/// [`transfer_outcome`] for several amounts, in their order, each solved from the benchmark on
+/// one model (aid and debt relief build the model once).
 ///
 /// # Errors
 /// Data, calibration or solver errors.
-pub fn transfer_outcomes<const N: usize>(
+pub fn transfer_outcomes(
     data: &WorldData,
     p: &WorldParameters,
-    amounts: [f64; N],
-) -> Result<[TransferOutcome; N], CalibrateError> {
+    amounts: &[f64],
+) -> Result<Vec<TransferOutcome>, CalibrateError> {
     let (base, _) = benchmark_model(data, p, p.migration_horizon, false)?;
-    let mut out = Vec::with_capacity(N);
-    for amount in amounts {
+    let mut out = Vec::with_capacity(amounts.len());
+    for &amount in amounts {
         // A fresh copy: every amount starts from the benchmark, as a single solve would.
         let mut model = base.clone();
         model.set_transfer(HIC_NATIVES, DEVELOPING_RESIDENTS, HIC_CONSUMPTION, amount)?;
@@ -1029,10 +1042,7 @@ pub fn transfer_outcomes<const N: usize>(
             world: recipients + donors + ev(&results, EARLIER_MIGRANTS)?,
         });
     }
-    out.try_into().map_err(|_| CalibrateError::Missing {
-        file: "world model".into(),
-        what: "a transfer outcome per amount".into(),
-    })
+    Ok(out)
 }
 
 /// Welfare value to developing residents of a transfer of `amount` US$ bn a year from
