@@ -64,7 +64,7 @@ pub struct ReproductionRun {
     pub trade_variants: Vec<Variant>,
     /// The welfare value of aid under other assumptions, the migration parameters refitted
     /// each time, with the migration scenario before and after the refit ([`AidValues`]).
-    pub aid_variants: Vec<Variant<AidValues>>,
+    pub aid_variants: Vec<AidVariant>,
     /// Where the gains come from ([`sources_of_gains`]): [in the static model, at the fitted
     /// elasticity].
     pub trade_sources: [Vec<(Reform, TradeOutcome)>; 2],
@@ -116,12 +116,32 @@ impl ReproductionRun {
 /// A figure recomputed under another assumption: its label and the values (or why they could
 /// not be computed).
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Variant<T = Vec<f64>> {
+pub struct Variant {
     /// What changed.
     pub label: String,
-    /// Trade variants: [productivity elasticity, high-income gain, developing gain]; aid
-    /// variants: [`AidValues`].
-    pub values: Result<T, String>,
+    /// [productivity elasticity, high-income gain, developing gain].
+    pub values: Result<Vec<f64>, String>,
+}
+
+/// The aid value recomputed under an assumption: the assumption, its label and the values
+/// (or why they could not be computed).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AidVariant {
+    /// What changed.
+    pub assumption: AidAssumption,
+    /// How the report names it.
+    pub label: String,
+    /// What was computed.
+    pub values: Result<AidValues, String>,
+}
+
+/// A trade variant's values: [productivity elasticity, high-income gain, developing gain].
+fn trade_values(fit: &ProductivityFit) -> Vec<f64> {
+    vec![
+        fit.parameters.productivity_elasticity,
+        fit.outcome.high_income,
+        fit.outcome.developing,
+    ]
 }
 
 /// The trade split with the parameters changed by `change`, refitted to `target`.
@@ -135,13 +155,7 @@ fn trade_variant(
     let mut p = base.clone();
     change(&mut p);
     let values = fit_productivity(data, &p, target)
-        .map(|f| {
-            vec![
-                f.parameters.productivity_elasticity,
-                f.outcome.high_income,
-                f.outcome.developing,
-            ]
-        })
+        .map(|f| trade_values(&f))
         .map_err(|e| e.to_string());
     Variant {
         label: label.into(),
@@ -165,20 +179,79 @@ pub struct AidValues {
     pub not_refitted: MigrationOutcome,
 }
 
-/// The welfare value of aid with the world parameters changed by `change`, the migration
-/// parameters refitted, and the migration scenario with and without the refit
-/// ([`AidValues`]).
+/// An assumption under which the aid value is recomputed.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub enum AidAssumption {
+    /// The table's parameters.
+    Table,
+    /// Another Armington elasticity.
+    Armington(f64),
+    /// No tariffs in the benchmark, with an Armington elasticity.
+    NoTariffs(f64),
+    /// Home sales and exports split by a CET frontier of this elasticity.
+    Split(f64),
+}
+
+impl AidAssumption {
+    /// The assumptions of the report's aid table, in its order.
+    pub fn all(table: &WorldParameters) -> Vec<Self> {
+        let sigma = table.sigma_armington;
+        let mut all = vec![
+            Self::Table,
+            Self::Armington(8.0),
+            Self::Armington(16.0),
+            Self::NoTariffs(sigma),
+            Self::NoTariffs(8.0),
+        ];
+        all.extend(EXPORT_TRANSFORMATIONS.map(Self::Split));
+        all
+    }
+
+    /// The row's label; `table` gives the table's Armington elasticity.
+    fn label(&self, table: &WorldParameters) -> String {
+        match *self {
+            Self::Table => format!(
+                "as in the table (Armington elasticity {})",
+                table.sigma_armington
+            ),
+            Self::Armington(sigma) => format!("Armington elasticity {sigma}"),
+            Self::NoTariffs(sigma) if sigma == table.sigma_armington => {
+                "no tariffs in the benchmark".into()
+            }
+            Self::NoTariffs(sigma) => format!("no tariffs, Armington elasticity {sigma}"),
+            Self::Split(omega) => {
+                format!("home sales and exports split, transformation elasticity {omega}")
+            }
+        }
+    }
+
+    /// Makes the change in `p`.
+    fn apply(&self, p: &mut WorldParameters) {
+        match *self {
+            Self::Table => {}
+            Self::Armington(sigma) => p.sigma_armington = sigma,
+            Self::NoTariffs(sigma) => {
+                p.tariff_hic = 0.0;
+                p.tariff_dev = 0.0;
+                p.sigma_armington = sigma;
+            }
+            Self::Split(omega) => p.export_transformation = Some(omega),
+        }
+    }
+}
+
+/// The welfare value of aid under `assumption`, the migration parameters refitted from
+/// `base`, and the migration scenario with and without the refit ([`AidValues`]).
 fn aid_variant(
     data: &WorldData,
     base: &WorldParameters,
     table_fit: &WorldParameters,
-    label: &str,
-    change: impl Fn(&mut WorldParameters),
-) -> Variant<AidValues> {
+    assumption: AidAssumption,
+) -> AidVariant {
     let mut p = base.clone();
-    change(&mut p);
+    assumption.apply(&mut p);
     let mut unrefitted = table_fit.clone();
-    change(&mut unrefitted);
+    assumption.apply(&mut unrefitted);
     let values = fit_migration(data, &p)
         .and_then(|fit| {
             Ok(AidValues {
@@ -189,8 +262,9 @@ fn aid_variant(
             })
         })
         .map_err(|e| e.to_string());
-    Variant {
-        label: label.into(),
+    AidVariant {
+        label: assumption.label(base),
+        assumption,
         values,
     }
 }
@@ -198,11 +272,6 @@ fn aid_variant(
 /// Elasticities of transformation between home sales and exports under which the transfer
 /// figures are recomputed ([`WorldParameters::export_transformation`]).
 pub const EXPORT_TRANSFORMATIONS: [f64; 3] = [2.0, 4.0, 8.0];
-
-/// The label of the aid variant with home sales and exports split at elasticity `omega`.
-fn split_label(omega: f64) -> String {
-    format!("home sales and exports split, transformation elasticity {omega}")
-}
 
 /// A fit target counts as met when its gap is below this [%].
 const MET_TARGET_GAP_PCT: f64 = 1.0;
@@ -281,13 +350,11 @@ pub fn run_from(
     let trade_parameters = trade_fit.parameters.clone();
     let trade = trade_fit.outcome;
     let trade_variants = vec![
-        trade_variant(
-            &data,
-            &trade_base,
-            world_trade_target,
-            "as in the table",
-            |_| {},
-        ),
+        // The table's own fit.
+        Variant {
+            label: "as in the table".into(),
+            values: Ok(trade_values(&trade_fit)),
+        },
         trade_variant(
             &data,
             &trade_base,
@@ -321,34 +388,6 @@ pub fn run_from(
             },
         ),
     ];
-    let aid_with = |label: &str, change: &dyn Fn(&mut WorldParameters)| {
-        aid_variant(&data, &base, &migration_fit.parameters, label, change)
-    };
-    let no_tariffs = |p: &mut WorldParameters| {
-        p.tariff_hic = 0.0;
-        p.tariff_dev = 0.0;
-    };
-    let mut aid_variants = vec![
-        aid_with(
-            &format!(
-                "as in the table (Armington elasticity {})",
-                base.sigma_armington
-            ),
-            &|_| {},
-        ),
-        aid_with("Armington elasticity 8", &|p| p.sigma_armington = 8.0),
-        aid_with("Armington elasticity 16", &|p| p.sigma_armington = 16.0),
-        aid_with("no tariffs in the benchmark", &no_tariffs),
-        aid_with("no tariffs, Armington elasticity 8", &|p| {
-            no_tariffs(p);
-            p.sigma_armington = 8.0;
-        }),
-    ];
-    for omega in EXPORT_TRANSFORMATIONS {
-        aid_variants.push(aid_with(&split_label(omega), &|p| {
-            p.export_transformation = Some(omega)
-        }));
-    }
     let trade_sources = [
         sources_of_gains(&data, &static_trade)?,
         sources_of_gains(&data, &trade_parameters)?,
@@ -377,6 +416,23 @@ pub fn run_from(
         )?,
     ];
     let aid_value = aid[0].recipients;
+    // The table's own row is the table's results; every other assumption refits.
+    let aid_variants = AidAssumption::all(&base)
+        .into_iter()
+        .map(|assumption| match assumption {
+            AidAssumption::Table => AidVariant {
+                label: assumption.label(&base),
+                assumption,
+                values: Ok(AidValues {
+                    recipients: aid_value,
+                    refitted: outcome,
+                    largest_target_gap_pct: migration_fit.largest_target_gap_pct(),
+                    not_refitted: outcome,
+                }),
+            },
+            _ => aid_variant(&data, &base, &migration_fit.parameters, assumption),
+        })
+        .collect();
     let debt_relief_value = debt_relief.recipients;
 
     let temporary = [
@@ -604,10 +660,10 @@ fn render_aid_variants(run: &ReproductionRun, line: &mut impl FnMut(&str)) {
             Err(e) => line(&format!("| {} | not computed: {e} | | | | | |", v.label)),
         }
     }
-    let computed: Vec<(&str, &AidValues)> = run
+    let computed: Vec<(&AidVariant, &AidValues)> = run
         .aid_variants
         .iter()
-        .filter_map(|v| v.values.as_ref().ok().map(|x| (v.label.as_str(), x)))
+        .filter_map(|v| v.values.as_ref().ok().map(|x| (v, x)))
         .collect();
     let in_band = |x: &AidValues| (low..=high).contains(&x.recipients);
     let fit_met = |x: &AidValues| x.largest_target_gap_pct < MET_TARGET_GAP_PCT;
@@ -636,35 +692,39 @@ fn render_aid_variants(run: &ReproductionRun, line: &mut impl FnMut(&str)) {
     ));
     line(&format!("within {MET_TARGET_GAP_PCT}%."));
     // What the table shows about the transfer's terms-of-trade effect, said only where it holds.
-    let aid_of = |label_start: &str| {
+    let aid_of = |assumption: AidAssumption| {
         computed
             .iter()
-            .find(|(l, _)| l.starts_with(label_start))
+            .find(|(v, _)| v.assumption == assumption)
             .map(|(_, x)| x.recipients)
     };
-    let armington = [
-        aid_of("as in the table"),
-        aid_of("Armington elasticity 8"),
-        aid_of("Armington elasticity 16"),
-    ];
+    let table_aid = aid_of(AidAssumption::Table);
+    // Every value computed, each above the next.
     let falls =
         |v: &[Option<f64>]| v.iter().all(Option::is_some) && v.windows(2).all(|w| w[1] < w[0]);
+    let armington = [
+        table_aid,
+        aid_of(AidAssumption::Armington(8.0)),
+        aid_of(AidAssumption::Armington(16.0)),
+    ];
     if falls(&armington) {
         line("The recipients' gain falls as the Armington elasticity rises: closer substitutes, a");
         line("smaller terms-of-trade effect.");
     }
+    // From one good (the table) down the transformation elasticities.
     let split: Vec<(f64, Option<f64>)> = EXPORT_TRANSFORMATIONS
         .iter()
-        .map(|&omega| (omega, aid_of(&split_label(omega))))
+        .rev()
+        .map(|&omega| (omega, aid_of(AidAssumption::Split(omega))))
         .collect();
-    let rising: Vec<Option<f64>> = split
-        .iter()
-        .map(|(_, v)| *v)
-        .chain([armington[0]])
+    let down_omega: Vec<Option<f64>> = [table_aid]
+        .into_iter()
+        .chain(split.iter().map(|(_, v)| *v))
         .collect();
-    if falls(&rising.iter().rev().copied().collect::<Vec<_>>()) {
+    if falls(&down_omega) {
         let reach: Vec<String> = split
             .iter()
+            .rev()
             .filter(|(_, v)| v.is_some_and(|v| (low..=high).contains(&v)))
             .map(|(omega, _)| g(*omega))
             .collect();
@@ -679,7 +739,10 @@ fn render_aid_variants(run: &ReproductionRun, line: &mut impl FnMut(&str)) {
             }
         ));
     }
-    if let (Some(taxed), Some(untaxed)) = (armington[0], aid_of("no tariffs in the benchmark")) {
+    let untaxed = aid_of(AidAssumption::NoTariffs(
+        run.migration_fit.parameters.sigma_armington,
+    ));
+    if let (Some(taxed), Some(untaxed)) = (table_aid, untaxed) {
         if untaxed < taxed {
             line("Without tariffs it is lower: the duty on the extra imports a transfer brings adds to it.");
         }
@@ -688,7 +751,7 @@ fn render_aid_variants(run: &ReproductionRun, line: &mut impl FnMut(&str)) {
     // every case shows it: made to the table's parameters, the change lowers the terms-of-trade
     // gain migration brings developing countries and their residents' gain, and the refit
     // (where it meets its targets) raises the world and the natives' gains.
-    let traded_off: Vec<&(&str, &AidValues)> = computed
+    let traded_off: Vec<&(&AidVariant, &AidValues)> = computed
         .iter()
         .filter(|(_, x)| in_band(x) && !migration_holds(x))
         .collect();
@@ -726,7 +789,7 @@ fn render_aid_variants(run: &ReproductionRun, line: &mut impl FnMut(&str)) {
         let missed: Vec<String> = traded_off
             .iter()
             .filter(|(_, x)| !fit_met(x))
-            .map(|(l, x)| format!("{l} ({:.2}%)", x.largest_target_gap_pct))
+            .map(|(v, x)| format!("{} ({:.2}%)", v.label, x.largest_target_gap_pct))
             .collect();
         if !missed.is_empty() {
             line(&format!(
@@ -1293,7 +1356,16 @@ mod tests {
         // The variants are computed, the first is the table's, and they respond as economics
         // says: closer substitutes, a smaller terms-of-trade gain from aid.
         let values = |v: &Variant| v.values.clone().unwrap();
-        let aid = |k: usize| *run.aid_variants[k].values.as_ref().unwrap();
+        let aid = |a: AidAssumption| {
+            *run.aid_variants
+                .iter()
+                .find(|v| v.assumption == a)
+                .unwrap()
+                .values
+                .as_ref()
+                .unwrap()
+        };
+        let table = aid(AidAssumption::Table);
         assert!(run.trade_variants.iter().all(|v| v.values.is_ok()));
         assert!(run.aid_variants.iter().all(|v| v.values.is_ok()));
         approx::assert_relative_eq!(
@@ -1301,33 +1373,69 @@ mod tests {
             run.trade.developing,
             max_relative = 1e-9
         );
-        approx::assert_relative_eq!(aid(0).recipients, run.aid_value, max_relative = 1e-9);
-        assert!(aid(2).recipients < aid(1).recipients);
-        assert!(aid(1).recipients < run.aid_value);
+        approx::assert_relative_eq!(table.recipients, run.aid_value, max_relative = 1e-9);
+        // The table's rows reuse the table's results: computed from scratch, they are the same.
+        let data = WorldData::load().unwrap();
+        let (world, trade) = (WorldParameters::default(), TradeParameters::default());
+        let from_scratch = aid_variant(
+            &data,
+            &world,
+            &run.migration_fit.parameters,
+            AidAssumption::Table,
+        )
+        .values
+        .unwrap();
+        approx::assert_relative_eq!(
+            from_scratch.recipients,
+            table.recipients,
+            max_relative = 1e-6
+        );
+        approx::assert_relative_eq!(
+            from_scratch.refitted.world,
+            table.refitted.world,
+            max_relative = 1e-6
+        );
+        let trade_from_scratch =
+            trade_variant(&data, &trade, run.trade_fit.target, "table", |_| {})
+                .values
+                .unwrap();
+        approx::assert_relative_eq!(
+            trade_from_scratch[2],
+            values(&run.trade_variants[0])[2],
+            max_relative = 1e-6
+        );
+        let (sigma_8, sigma_16) = (
+            aid(AidAssumption::Armington(8.0)),
+            aid(AidAssumption::Armington(16.0)),
+        );
+        assert!(sigma_16.recipients < sigma_8.recipients);
+        assert!(sigma_8.recipients < run.aid_value);
         // Home sales and exports split: the tighter the frontier, the smaller the aid value.
-        let split: Vec<f64> = (5..run.aid_variants.len())
-            .map(|k| aid(k).recipients)
+        let split: Vec<f64> = EXPORT_TRANSFORMATIONS
+            .iter()
+            .map(|&omega| aid(AidAssumption::Split(omega)).recipients)
             .collect();
         assert_eq!(split.len(), EXPORT_TRANSFORMATIONS.len());
         assert!(split.windows(2).all(|w| w[0] < w[1]), "{split:?}");
         assert!(split[split.len() - 1] < run.aid_value, "{split:?}");
         // The table's own variant, refitted or not, is the table's migration outcome.
-        assert_eq!(aid(0).not_refitted, run.migration_fit.outcome);
+        assert_eq!(table.not_refitted, run.migration_fit.outcome);
         approx::assert_relative_eq!(
-            aid(0).refitted.world,
+            table.refitted.world,
             run.migration_fit.outcome.world,
             max_relative = 1e-9
         );
         // Migration improves developing countries' terms of trade; closer substitutes and a
         // CET frontier, made to the table's parameters, shrink that improvement.
-        let tot = |k: usize| aid(k).not_refitted.developing_terms_of_trade_pct;
-        assert!(tot(0) > 0.0);
+        let tot = |v: AidValues| v.not_refitted.developing_terms_of_trade_pct;
+        let tightest = aid(AidAssumption::Split(EXPORT_TRANSFORMATIONS[0]));
+        assert!(tot(table) > 0.0);
         assert!(
-            tot(1) < tot(0) && tot(5) < tot(0),
+            tot(sigma_8) < tot(table) && tot(tightest) < tot(table),
             "{} {} {}",
-            tot(0),
-            tot(1),
-            tot(5)
+            tot(table),
+            tot(sigma_8),
+            tot(tightest)
         );
         // The report says, for each figure outside its band that the Monte Carlo follows,
         // where its interval lies against the band.
