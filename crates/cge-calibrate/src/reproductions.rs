@@ -104,6 +104,15 @@ pub struct ReproductionRun {
 }
 
 impl ReproductionRun {
+    /// The published value of figure `id` (NaN for an id without one).
+    fn published(&self, id: &str) -> f64 {
+        self.figures
+            .iter()
+            .find(|f| f.id == id)
+            .and_then(|f| f.published)
+            .unwrap_or(f64::NAN)
+    }
+
     /// The band of figure `id` (NaN for an id the report does not have).
     fn band(&self, id: &str) -> (f64, f64) {
         self.figures
@@ -1027,9 +1036,10 @@ pub fn render_markdown(run: &ReproductionRun) -> String {
                 run.migration_fit.parameters.place_premium
             ));
             line(&format!(
-                "  adds US${:.1} thousand to world welfare; the published 156 bn means US${:.1} thousand each.",
+                "  adds US${:.1} thousand to world welfare; the published {} bn means US${:.1} thousand each.",
                 per_mover(run.temporary_workers[2]),
-                per_mover(156.0)
+                run.published("ww2005.world"),
+                per_mover(run.published("ww2005.world"))
             ));
         }
         line("");
@@ -1065,7 +1075,10 @@ pub fn render_markdown(run: &ReproductionRun) -> String {
     line("  agriculture and manufactures traded as Armington varieties under bilateral applied tariffs;");
     line("  high-income agricultural support as an output subsidy; manufacturing productivity that follows");
     line("  each region's export/output ratio with a fitted elasticity; full liberalization sets every");
-    line("  tariff and the support to zero at the 2015 horizon.");
+    line(&format!(
+        "  tariff and the support to zero at the {} horizon.",
+        run.trade_parameters.horizon
+    ));
     line("- **Closed forms** (`cge_calibrate::closed_forms`): Clemens' example and the Harberger triangle.");
     line("");
     line("## Fitted parameters");
@@ -1112,27 +1125,36 @@ pub fn render_markdown(run: &ReproductionRun) -> String {
     line("");
     line("| group | published | alternative calibration |");
     line("|---|---|---|");
-    for (name, published, value) in [
-        ("new migrants (target)", 162.0, alt.fit.outcome.new_migrants),
+    let o = &alt.fit.outcome;
+    for (name, id, value) in [
+        (
+            "new migrants (target)",
+            "gep2006.new_migrants",
+            o.new_migrants,
+        ),
         (
             "earlier migrants (target)",
-            -88.0,
-            alt.fit.outcome.earlier_migrants,
+            "gep2006.earlier_migrants",
+            o.earlier_migrants,
         ),
-        ("high-income natives", 139.0, alt.fit.outcome.hic_natives),
+        ("high-income natives", "gep2006.hic_natives", o.hic_natives),
         (
             "developing residents",
-            143.0,
-            alt.fit.outcome.developing_residents,
+            "gep2006.developing_residents",
+            o.developing_residents,
         ),
-        ("world", 356.0, alt.fit.outcome.world),
+        ("world", "gep2006.world", o.world),
         (
             "poor countries' citizens",
-            305.0,
-            alt.fit.outcome.poor_citizens(),
+            "pritchett.poor_citizens",
+            o.poor_citizens(),
         ),
     ] {
-        line(&format!("| {name} | {published} | {} |", fixed(value, 1)));
+        line(&format!(
+            "| {name} | {} | {} |",
+            run.published(id),
+            fixed(value, 1)
+        ));
     }
     line("");
     line("The published split needs migrants to send home far more than recorded remittances suggest;");
@@ -1184,13 +1206,13 @@ pub fn render_markdown(run: &ReproductionRun) -> String {
         ),
         (
             "amvdm.high_income",
-            202.0,
+            run.published("amvdm.high_income"),
             run.trade_static.high_income,
             run.trade.high_income,
         ),
         (
             "amvdm.developing",
-            86.0,
+            run.published("amvdm.developing"),
             run.trade_static.developing,
             run.trade.developing,
         ),
