@@ -33,16 +33,10 @@ pub struct MemoryEstimate {
     pub triplets: u64,
     /// The model's own arrays and evaluation state \[bytes\].
     pub model_bytes: u64,
-    /// The Jacobian in triplet and compressed-column form \[bytes\].
-    pub jacobian_bytes: u64,
-    /// The linear solver whose memory is counted: the given one, or for
-    /// [`LinearSolver::Auto`] the most memory-hungry of those [`LinearSolver::resolve`] can
-    /// pick for this size (it decides on the Jacobian's entries after duplicates merge, known
-    /// only when the solve starts: between one per unknown and one per triplet).
-    pub linear_solver: LinearSolver,
-    /// The LU factors (dense, or sparse with [`LU_FILL_FACTOR`]), or the iterative solver's
-    /// preconditioner, matrix copies and Krylov basis \[bytes\].
-    pub factor_bytes: u64,
+    /// The solver's linear algebra: the Jacobian's forms, the linear solver counted and its
+    /// factors or preconditioner ([`LinearAlgebraMemory`]).
+    #[serde(flatten)]
+    pub solve: LinearAlgebraMemory,
 }
 
 impl MemoryEstimate {
@@ -69,14 +63,11 @@ impl MemoryEstimate {
     /// The same for a solve with `options`: its linear solver, the thresholds by which
     /// [`LinearSolver::resolve`] chooses one, and its Krylov restart.
     pub fn with_options(unknowns: u64, triplets: u64, model_bytes: u64, options: &Options) -> Self {
-        let solve = LinearAlgebraMemory::estimate(unknowns, triplets, options);
         Self {
             unknowns,
             triplets,
             model_bytes,
-            jacobian_bytes: solve.jacobian_bytes,
-            linear_solver: solve.linear_solver,
-            factor_bytes: solve.factor_bytes,
+            solve: LinearAlgebraMemory::estimate(unknowns, triplets, options),
         }
     }
 
@@ -86,21 +77,15 @@ impl MemoryEstimate {
     /// three unknowns per sector and region; measured in `docs/performance.md`). The dense and
     /// iterative solvers' estimates do not change.
     pub fn with_dense_core(mut self, core: u64) -> Self {
-        self.factor_bytes = LinearAlgebraMemory {
-            linear_solver: self.linear_solver,
-            jacobian_bytes: self.jacobian_bytes,
-            factor_bytes: self.factor_bytes,
-        }
-        .with_dense_core(core)
-        .factor_bytes;
+        self.solve = self.solve.with_dense_core(core);
         self
     }
 
     /// Everything together \[bytes\].
     pub fn total(&self) -> u64 {
         self.model_bytes
-            .saturating_add(self.jacobian_bytes)
-            .saturating_add(self.factor_bytes)
+            .saturating_add(self.solve.jacobian_bytes)
+            .saturating_add(self.solve.factor_bytes)
     }
 
     /// Checks the estimate against `limit` bytes.

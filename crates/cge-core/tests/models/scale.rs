@@ -334,7 +334,10 @@ fn too_large_models_are_refused_with_the_estimate() {
     // Jacobian's entries: the estimate stays under the 8 GiB of a laptop (the sparse LU's dense
     // core alone would take 11 GiB).
     let gtap = WorldSize::new(140, 65, 5).estimate();
-    assert_eq!(gtap.linear_solver, cge_solver::LinearSolver::Iterative);
+    assert_eq!(
+        gtap.solve.linear_solver,
+        cge_solver::LinearSolver::Iterative
+    );
     assert!(gtap.total() < 8 << 30, "{gtap:?}");
     let model = kitchen_sink().build().unwrap();
     let estimate = model.memory_estimate();
