@@ -472,14 +472,7 @@ fn not_solved(model: &Model, name: &str, e: CoreError, continuation_tried: bool)
             last_x,
         }) => Error::NotSolved {
             counterfactual: name.to_string(),
-            reason: format!(
-                "{:?} after {} iterations, final error {:.3e} (method {:?}){}",
-                diagnostics.termination,
-                diagnostics.iterations,
-                diagnostics.final_residual(),
-                diagnostics.method,
-                diagnostics.round_off_note()
-            ),
+            reason: diagnostics.summary(),
             worst: worst_equations(model, &last_x, 5),
             continuation_tried,
         },

@@ -197,6 +197,19 @@ impl Diagnostics {
         self.residual_history.last().copied().unwrap_or(f64::NAN)
     }
 
+    /// Why a solve stopped, in one line: termination, iterations, final error, method and the
+    /// [`Diagnostics::round_off_note`] (the text of [`SolveError::NotConverged`]).
+    pub fn summary(&self) -> String {
+        format!(
+            "{:?} after {} iterations, final error {:.3e} (method {:?}){}",
+            self.termination,
+            self.iterations,
+            self.final_residual(),
+            self.method,
+            self.round_off_note()
+        )
+    }
+
     /// For a solve that stalled (or whose error stopped falling for its last iterations) although
     /// its error had fallen close to zero (below 10⁻⁶ of the starting error): a note that the
     /// tolerance may lie below the round-off of the residuals. Empty otherwise, e.g. for a solve
@@ -392,7 +405,7 @@ pub enum SolveError {
         reason: &'static str,
     },
     /// The solver stopped without reaching the tolerance. The diagnostics say why and where.
-    #[error("problem `{}` not solved: {:?} after {} iterations, final error {:.3e} (method {:?}){}", .diagnostics.problem, .diagnostics.termination, .diagnostics.iterations, .diagnostics.final_residual(), .diagnostics.method, .diagnostics.round_off_note())]
+    #[error("problem `{}` not solved: {}", .diagnostics.problem, .diagnostics.summary())]
     NotConverged {
         /// The full diagnostics of the failed solve.
         diagnostics: Box<Diagnostics>,
