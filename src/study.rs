@@ -205,8 +205,7 @@ impl Study {
         }
         model.check_benchmark()?;
         // A tolerance below the round-off of the model's residuals cannot be met.
-        let tolerance = &mut scenario.solver.options.tolerance;
-        *tolerance = tolerance.max(model.tolerance_floor());
+        scenario.solver.options = model.at_tolerance_floor(scenario.solver.options.clone());
         let mut solved = model.clone();
         let benchmark = solved
             .solve(&scenario.solver.options)

@@ -2047,10 +2047,15 @@ impl Model {
     /// to [`Model::tolerance_floor`] (the default absolute 1e-10 lies below the round-off of
     /// residuals in the tens of thousands of money units).
     pub fn solver_options(&self) -> Options {
-        let default = Options::default();
+        self.at_tolerance_floor(Options::default())
+    }
+
+    /// `options` with the convergence tolerance raised to [`Model::tolerance_floor`] where it
+    /// lies below it; a tolerance the model can reach is kept.
+    pub fn at_tolerance_floor(&self, options: Options) -> Options {
         Options {
-            tolerance: default.tolerance.max(self.tolerance_floor()),
-            ..default
+            tolerance: options.tolerance.max(self.tolerance_floor()),
+            ..options
         }
     }
 
