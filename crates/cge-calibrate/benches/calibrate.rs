@@ -2,7 +2,8 @@
 //! (`balance`, GRAS to machine precision), on synthetic SAMs of N sectors with a dense
 //! input-output table or 20 inputs per sector (`Sam::synthetic`, fixed seed); and the steps
 //! of the reproduction (`reproduction`): the migration model's three-parameter fit, the trade
-//! model's productivity fit, and the Monte Carlo analysis by number of draws.
+//! model's fits by channel (productivity alone; both channels, the reproduction's), and the
+//! Monte Carlo analysis by number of draws.
 //!
 //! `cargo bench -p cge-calibrate --bench calibrate -- --warm-up-time 1 --measurement-time 3`
 
@@ -11,7 +12,7 @@ use std::hint::black_box;
 use cge_calibrate::balance::{balance, BalanceOptions};
 use cge_calibrate::fit::fit_migration;
 use cge_calibrate::sensitivity::monte_carlo;
-use cge_calibrate::trade::{fit_productivity, TradeParameters};
+use cge_calibrate::trade::{fit_trade, GainChannel, TradeParameters};
 use cge_calibrate::world::{WorldData, WorldParameters};
 use cge_core::families::sam::Sam;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
@@ -53,9 +54,13 @@ fn reproduction(c: &mut Criterion) {
     group.bench_function("fit_migration", |b| {
         b.iter(|| black_box(fit_migration(&data, &world).expect("fits")))
     });
-    group.bench_function("fit_productivity", |b| {
-        b.iter(|| black_box(fit_productivity(&data, &trade, 287.0).expect("fits")))
-    });
+    for channel in [GainChannel::Productivity, GainChannel::Both] {
+        group.bench_with_input(
+            BenchmarkId::new("fit_trade", channel.label()),
+            &channel,
+            |b, &ch| b.iter(|| black_box(fit_trade(&data, &trade, ch, 287.0).expect("fits"))),
+        );
+    }
     for draws in [16, 64] {
         group.bench_with_input(BenchmarkId::new("monte_carlo", draws), &draws, |b, &d| {
             b.iter(|| black_box(monte_carlo(&data, &world, &trade, 287.0, d, 7).expect("runs")))

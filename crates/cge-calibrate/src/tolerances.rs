@@ -33,3 +33,9 @@ pub const FIXED_POINT_RELATIVE: f64 = 1e-10;
 /// Relative gap to its target at which a one-parameter fit (the trade model's productivity
 /// elasticity) stops.
 pub const FIT_RELATIVE: f64 = 1e-6;
+
+/// Absolute gap of a share (agriculture's share of the trade gains, a fraction) to its target
+/// at which the outer search of the two-channel trade fit stops: a hundredth of a percentage
+/// point, well above the noise the inner fit of the world gain
+/// ([`FIT_RELATIVE`]) leaves in the share.
+pub const SHARE_FIT_ABSOLUTE: f64 = 1e-4;
