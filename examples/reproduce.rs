@@ -11,7 +11,7 @@
 //! `data/literature_parameters.csv`: change an assumption, see every figure move.
 
 use anyhow::{bail, Context, Result};
-use cge::calibrate::{reproduce, reproductions};
+use cge::calibrate::reproductions;
 
 fn main() -> Result<()> {
     let mut json = false;
@@ -42,21 +42,7 @@ fn main() -> Result<()> {
     if json {
         println!("{}", serde_json::to_string_pretty(figures)?);
     } else {
-        print!("{}", reproduce::render_table(figures));
-        println!();
-        println!("Fitted parameters (minimum distance to the targets marked in the table):");
-        for (name, value) in &run.migration_fit.fitted {
-            println!("  {name:<24} {value:.4}");
-        }
-        for i in &run.intervals {
-            // Money to 0.1 bn, ratios to 0.01.
-            let d = if i.median.abs() < 10.0 { 2 } else { 1 };
-            println!(
-                "  90% interval of {:<24} [{:.d$}, {:.d$}] (median {:.d$})",
-                i.id, i.p05, i.p95, i.median
-            );
-        }
-        println!("Run time: {:.2} s", run.seconds);
+        print!("{}", reproductions::render_console(&run));
     }
     if let Some(path) = docs {
         // Written whole to a temporary file, then renamed: never left half-written.

@@ -9,7 +9,7 @@ use std::sync::Mutex;
 
 use clap::{Parser, Subcommand};
 
-use cge::calibrate::{balance, reproduce, reproductions};
+use cge::calibrate::{balance, reproductions};
 use cge::core::ModelSpec;
 use cge::report::{self, Row};
 use cge::{checks, fsutil, plot, sweep, Error, Scenario, Study};
@@ -397,12 +397,7 @@ fn reproduce_cmd(json: bool, literature: Option<&Path>) -> Result<(), Failure> {
         })?;
         println!("{text}");
     } else {
-        print!("{}", reproduce::render_table(&run.figures));
-        println!();
-        println!("Fitted parameters (minimum distance to the targets marked in the table):");
-        for (name, value) in &run.migration_fit.fitted {
-            println!("  {name:<24} {value:.4}");
-        }
+        print!("{}", reproductions::render_console(&run));
     }
     Ok(())
 }

@@ -998,6 +998,43 @@ fn fixed(x: f64, digits: usize) -> String {
     format!("{x:.digits$}")
 }
 
+/// The console report of `cge reproduce` and the `reproduce` example: the table, the fitted
+/// parameters of both models, the 90% Monte Carlo intervals and the run time.
+pub fn render_console(run: &ReproductionRun) -> String {
+    let mut out = render_table(&run.figures);
+    out.push('\n');
+    out.push_str("Fitted parameters (minimum distance to the targets marked in the table):\n");
+    let fit = &run.trade_fit;
+    let trade = [
+        ("productivity_elasticity", fit.productivity_elasticity()),
+        ("farm_tariff_factor", fit.farm_protection),
+    ];
+    for (name, value) in run
+        .migration_fit
+        .fitted
+        .iter()
+        .map(|(n, v)| (n.as_str(), *v))
+        .chain(trade)
+    {
+        out.push_str(&format!("  {name:<24} {value:.4}\n"));
+    }
+    if fit.channel == GainChannel::Both {
+        out.push_str(&format!(
+            "  (the last two to amvdm.world and to agriculture's share of it, {:.0}%)\n",
+            100.0 * fit.parameters.agriculture_share_of_gains
+        ));
+    }
+    for i in &run.intervals {
+        let d = if i.median.abs() < 10.0 { 2 } else { 1 };
+        out.push_str(&format!(
+            "  90% interval of {:<24} [{:.d$}, {:.d$}] (median {:.d$})\n",
+            i.id, i.p05, i.p95, i.median
+        ));
+    }
+    out.push_str(&format!("Run time: {:.2} s\n", run.seconds));
+    out
+}
+
 /// `docs/reproductions.md`: the table, the model, every parameter with its source, what was
 /// fitted, the sensitivity table and the Monte Carlo intervals.
 pub fn render_markdown(run: &ReproductionRun) -> String {
@@ -1680,6 +1717,21 @@ mod tests {
         assert!(has(&text, trade_why) && has(&text, ratio_why));
         // The two channels alone bracket the split, and the report says so.
         assert!(text.contains("Each channel alone brackets the published split"));
+        // The console report names every fitted parameter of both models and every interval.
+        let console = render_console(&run);
+        for (name, _) in &run.migration_fit.fitted {
+            assert!(console.contains(name.as_str()), "{name}");
+        }
+        assert!(
+            console.contains("productivity_elasticity") && console.contains("farm_tariff_factor")
+        );
+        for i in &run.intervals {
+            assert!(
+                console.contains(&format!("90% interval of {}", i.id)),
+                "{}",
+                i.id
+            );
+        }
         // Unskilled quotas gain more than skilled ones (Walmsley & Winters 2005).
         assert!(run.temporary_workers[1] > run.temporary_workers[0]);
     }
