@@ -39,8 +39,8 @@
 //! # }
 //! ```
 
-use cge_core::families::sam::{Sam, SamCell};
-use cge_core::{closest_names, CoreError, Name};
+use cge_core::families::sam::{cell_totals, Sam, SamCell};
+use cge_core::Name;
 use serde::{Deserialize, Serialize};
 
 use crate::error::CalibrateError;
@@ -170,7 +170,7 @@ impl BalanceReport {
 /// # Errors
 /// - [`CalibrateError::InvalidCell`] for a cell that is not a finite number or lies outside
 ///   the accounts;
-/// - [`CalibrateError::Model`] with [`CoreError::UnknownName`] for an account named in the
+/// - [`CalibrateError::Model`] with [`cge_core::CoreError::UnknownName`] for an account named in the
 ///   options that the SAM does not have, [`CalibrateError::InvalidParameter`] for a given
 ///   total that is not finite or a tolerance or iteration limit that is unusable;
 /// - [`CalibrateError::Unbalanceable`] when an account cannot reach its total (no free cells
@@ -197,7 +197,7 @@ pub fn balance(
     }
     let n = sam.accounts.len();
     let cells = merged_cells(sam)?;
-    let (receipts, payments) = sums(n, &cells);
+    let (receipts, payments) = cell_totals(n, &cells);
     let mut target = vec![0.0; n];
     let mut given = vec![false; n];
     for (name, total) in &options.totals {
@@ -256,7 +256,7 @@ pub fn balance(
             ..cells[k]
         })
         .collect();
-    let (rows_after, cols_after) = sums(n, &out.cells);
+    let (rows_after, cols_after) = cell_totals(n, &out.cells);
     let imbalance = |a: &[f64], b: &[f64]| {
         a.iter()
             .zip(b)
@@ -343,25 +343,8 @@ fn merged_cells(sam: &Sam) -> Result<Vec<SamCell>, CalibrateError> {
     Ok(merged)
 }
 
-/// Row and column totals of `cells` over `n` accounts.
-fn sums(n: usize, cells: &[SamCell]) -> (Vec<f64>, Vec<f64>) {
-    let (mut rows, mut cols) = (vec![0.0; n], vec![0.0; n]);
-    for c in cells {
-        rows[c.row] += c.value;
-        cols[c.col] += c.value;
-    }
-    (rows, cols)
-}
-
 fn account(sam: &Sam, name: &str, context: &str) -> Result<usize, CalibrateError> {
-    sam.accounts.iter().position(|a| a == name).ok_or_else(|| {
-        CalibrateError::Model(CoreError::UnknownName {
-            kind: "account",
-            name: name.to_string(),
-            context: format!("SAM balancing: {context}"),
-            suggestions: closest_names(name, sam.accounts.iter().map(String::as_str)),
-        })
-    })
+    Ok(sam.account(name, &format!("SAM balancing: {context}"))?)
 }
 
 /// A cell of value `x` under row multiplier `r` and column multiplier `s`: r·x·s when

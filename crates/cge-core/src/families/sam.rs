@@ -111,6 +111,17 @@ impl SamLabels {
     }
 }
 
+/// Row (receipts) and column (payments) totals of `cells` over `n` accounts; cells outside
+/// the matrix are left out ([`Sam::check_balance`] reports them).
+pub fn cell_totals(n: usize, cells: &[SamCell]) -> (Vec<f64>, Vec<f64>) {
+    let (mut rows, mut cols) = (vec![0.0; n], vec![0.0; n]);
+    for c in cells.iter().filter(|c| c.row < n && c.col < n) {
+        rows[c.row] += c.value;
+        cols[c.col] += c.value;
+    }
+    (rows, cols)
+}
+
 impl Sam {
     /// An empty SAM over `accounts`.
     pub fn new<S: Into<String>>(accounts: impl IntoIterator<Item = S>) -> Self {
@@ -125,36 +136,30 @@ impl Sam {
     /// # Errors
     /// [`CoreError::UnknownName`] for an account not in the SAM.
     pub fn add(&mut self, row: &str, col: &str, value: f64) -> Result<(), CoreError> {
-        let find = |name: &str| {
-            self.accounts
-                .iter()
-                .position(|a| a == name)
-                .ok_or_else(|| CoreError::UnknownName {
-                    kind: "account",
-                    name: name.to_string(),
-                    context: "SAM".to_string(),
-                    suggestions: crate::error::suggest(
-                        name,
-                        self.accounts.iter().map(String::as_str),
-                    ),
-                })
-        };
-        let (row, col) = (find(row)?, find(col)?);
+        let (row, col) = (self.account(row, "SAM")?, self.account(col, "SAM")?);
         self.cells.push(SamCell { row, col, value });
         Ok(())
     }
 
+    /// The position of account `name`; `context` says where it was asked for, in the error.
+    ///
+    /// # Errors
+    /// [`CoreError::UnknownName`] for an account not in the SAM, with the closest names.
+    pub fn account(&self, name: &str, context: &str) -> Result<usize, CoreError> {
+        self.accounts
+            .iter()
+            .position(|a| a == name)
+            .ok_or_else(|| CoreError::UnknownName {
+                kind: "account",
+                name: name.to_string(),
+                context: context.to_string(),
+                suggestions: crate::error::suggest(name, self.accounts.iter().map(String::as_str)),
+            })
+    }
+
     /// Row (receipts) and column (payments) totals of every account.
     pub fn totals(&self) -> (Vec<f64>, Vec<f64>) {
-        let n = self.accounts.len();
-        let (mut rows, mut cols) = (vec![0.0; n], vec![0.0; n]);
-        for c in &self.cells {
-            if c.row < n && c.col < n {
-                rows[c.row] += c.value;
-                cols[c.col] += c.value;
-            }
-        }
-        (rows, cols)
+        cell_totals(self.accounts.len(), &self.cells)
     }
 
     /// Checks cell positions and values and that every account's receipts equal its payments
