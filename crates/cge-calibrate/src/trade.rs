@@ -745,8 +745,11 @@ pub const FARM_PROTECTION_FACTOR_MAX: f64 = 10.0;
 /// Economic Studies* 63(1): 107–125). Farm tariffs are the most dispersed there are, over
 /// products and over time (Laborde & Martin 2012, World Bank WPS 6261: agriculture, under 10%
 /// of merchandise trade, causes most of the cost of its distortions, most of that from import
-/// barriers), and `factor` times the averages of the data stands for that uniform equivalent
-/// in high-income countries. The output support, an average from the OECD's producer support
+/// barriers). `factor` times the averages of the data stands for that uniform equivalent in
+/// high-income countries and for what else makes farm reform worth more in LINKAGE than in
+/// this two-good model (tariff-rate quotas, finer sectors and regions): the reproduction's fit
+/// puts it far above what dispersion alone would give, and its report says by how much. The
+/// output support, an average from the OECD's producer support
 /// estimate, is left as it is, and so are developing countries' farm tariffs (this project's
 /// choice, one factor for one target: scaling theirs too gives them more of the gains).
 pub fn with_farm_protection(p: &TradeParameters, factor: f64) -> TradeParameters {
