@@ -655,6 +655,50 @@ fn balance_reports_the_adjustments_and_writes_a_balanced_sam() {
     assert_eq!(cell.value, 23.0);
 }
 
+/// The `cge balance` example of the user guide is what the command prints: every line shown
+/// (the guide elides some with `...`) is a line of the output, the first up to the final
+/// imbalance, which is round-off.
+#[test]
+fn balance_output_in_the_user_guide_is_what_the_command_prints() {
+    let guide = std::fs::read_to_string(root().join("docs/user-guide.md")).unwrap();
+    let command = "$ cge balance examples/sam/hosoe_unbalanced.csv --cells 2 --out balanced.csv";
+    let shown: Vec<&str> = guide
+        .lines()
+        .skip_while(|l| *l != command)
+        .skip(1)
+        .take_while(|l| !l.starts_with("```"))
+        .filter(|l| *l != "...")
+        .collect();
+    assert!(shown.len() > 3, "the guide's example is missing: {shown:?}");
+    let dir = scratch("balance-guide");
+    let out = dir.join("balanced.csv");
+    let o = cge(&[
+        "balance",
+        "examples/sam/hosoe_unbalanced.csv",
+        "--cells",
+        "2",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    let printed: Vec<&str> = text.lines().collect();
+    let up_to_arrow = |l: &str| l.split("->").next().unwrap_or_default().to_string();
+    assert_eq!(up_to_arrow(shown[0]), up_to_arrow(printed[0]), "{text}");
+    let after_residual = |l: &str| l.split(';').nth(1).unwrap_or_default().to_string();
+    assert_eq!(
+        after_residual(shown[0]),
+        after_residual(printed[0]),
+        "{text}"
+    );
+    for line in &shown[1..] {
+        assert!(
+            printed.contains(line),
+            "the guide shows `{line}`, the command printed:\n{text}"
+        );
+    }
+}
+
 #[test]
 fn balance_rejects_unknown_accounts_and_malformed_options() {
     let sam = "examples/sam/hosoe_unbalanced.csv";
