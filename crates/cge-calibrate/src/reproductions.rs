@@ -15,8 +15,8 @@ use crate::sensitivity::{
     monte_carlo, one_at_a_time, Interval, SensitivityRow, HEADLINE_IDS, UNCERTAIN,
 };
 use crate::trade::{
-    fit_trade, liberalize, liberalize_by, sources_of_gains, GainChannel, Reform, TradeFit,
-    TradeOutcome, TradeParameters, FITTED_CHANNEL,
+    distorting_share, fit_trade, liberalize, liberalize_by, sources_of_gains, GainChannel, Reform,
+    TradeFit, TradeOutcome, TradeParameters, FITTED_CHANNEL,
 };
 use crate::world::{
     migration, temporary_workers, transfer, transfer_outcome, transfer_outcomes, Baseline,
@@ -690,11 +690,7 @@ fn render_variants(run: &ReproductionRun, line: &mut impl FnMut(&str)) {
         alone(GainChannel::FarmProtection),
     );
     let range = |xs: Vec<f64>| {
-        let (a, b) = xs
-            .iter()
-            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| {
-                (a.min(*x), b.max(*x))
-            });
+        let (a, b) = extent(xs);
         format!("{a:.1} to {b:.1}")
     };
     let developing = |fs: &[&TradeFit]| range(fs.iter().map(|f| f.outcome.developing).collect());
@@ -730,6 +726,15 @@ fn render_variants(run: &ReproductionRun, line: &mut impl FnMut(&str)) {
         }
     }
     render_aid_variants(run, line);
+}
+
+/// The smallest and largest of `values` (infinities for none).
+fn extent(values: impl IntoIterator<Item = f64>) -> (f64, f64) {
+    values
+        .into_iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| {
+            (a.min(x), b.max(x))
+        })
 }
 
 /// Where a figure's Monte Carlo interval lies against its band.
@@ -890,13 +895,7 @@ fn render_aid_variants(run: &ReproductionRun, line: &mut impl FnMut(&str)) {
                 || (x.refitted.world > table.world && x.refitted.hic_natives > table.hic_natives))
     };
     if !traded_off.is_empty() && traded_off.iter().all(|(_, x)| explained(x)) {
-        let range = |f: &dyn Fn(&AidValues) -> f64| {
-            let values = traded_off.iter().map(|(_, x)| f(x));
-            (
-                values.clone().fold(f64::INFINITY, f64::min),
-                values.fold(f64::NEG_INFINITY, f64::max),
-            )
-        };
+        let range = |f: &dyn Fn(&AidValues) -> f64| extent(traded_off.iter().map(|(_, x)| f(x)));
         let (tot_low, tot_high) = range(&|x| x.not_refitted.developing_terms_of_trade_pct);
         let (dev_low, dev_high) = range(&|x| x.not_refitted.developing_residents);
         line("");
@@ -1286,7 +1285,8 @@ pub fn render_markdown(run: &ReproductionRun) -> String {
         GainChannel::FarmProtection => ("One free parameter", vec![factor]),
         GainChannel::Both => ("Two free parameters", vec![elasticity, factor]),
     };
-    let targets = if fit.channel == GainChannel::Both {
+    let both = fit.channel == GainChannel::Both;
+    let targets = if both {
         format!(
             "the world gain of full liberalization, {} bn, and agriculture's share of it, {share_target:.0}% (the\n`agriculture_share_of_gains` row of the literature table)",
             fit.world_target
@@ -1322,10 +1322,8 @@ pub fn render_markdown(run: &ReproductionRun) -> String {
     ));
     line("");
     if fit.farm_protection > 1.0 {
-        // Production-distorting support as a share of farm receipts at a tariff t and the
-        // output subsidy s (the relation the subsidy is derived from).
         let support = fit.parameters.agricultural_support[0];
-        let distorting = |t: f64| (t / (1.0 + t) + support) / (1.0 + support);
+        let distorting = |t: f64| distorting_share(t, support);
         line("The factor is large. Were it the dispersion of tariffs over products alone, the uniform equivalent");
         line(&format!(
             "t̄·√(1 + CV²) would need tariffs with a coefficient of variation of {:.1}; LINKAGE itself works on",
@@ -1341,11 +1339,13 @@ pub fn render_markdown(run: &ReproductionRun) -> String {
         line("");
     }
     line(&format!(
-        "At the fit, agriculture's share of the world gain is {:.2}%. The world gain{} {} target{}; the",
+        "At the fit, agriculture's share of the world gain is {:.2}%. {}; the",
         100.0 * fit.agriculture_share(),
-        if fit.channel == GainChannel::Both { " and that share" } else { "" },
-        if fit.channel == GainChannel::Both { "are" } else { "is a" },
-        if fit.channel == GainChannel::Both { "s" } else { "" },
+        if both {
+            "The world gain and that share are targets"
+        } else {
+            "The world gain is a target"
+        }
     ));
     line("high-income and developing gains are predictions. They add up to the world gain, so they make");
     line("one prediction, the split; Pritchett's ratio follows from it and the transfer values.");
@@ -1378,7 +1378,7 @@ pub fn render_markdown(run: &ReproductionRun) -> String {
             fixed(fitted, 1)
         ));
     }
-    let share_label = if fit.channel == GainChannel::Both {
+    let share_label = if both {
         "agriculture's share of the world gain, % (target)"
     } else {
         "agriculture's share of the world gain, %"

@@ -106,6 +106,13 @@ pub fn output_subsidy_equivalent(distorting: f64, tariff: f64) -> f64 {
     (distorting - tariff / (1.0 + tariff)) / (1.0 - distorting)
 }
 
+/// Production-distorting support as a fraction of farm receipts, market price support at the
+/// import tariff `tariff` and the output subsidy `subsidy`: (t/(1 + t) + s)/(1 + s), the
+/// relation [`output_subsidy_equivalent`] inverts.
+pub fn distorting_share(tariff: f64, subsidy: f64) -> f64 {
+    (tariff / (1.0 + tariff) + subsidy) / (1.0 + subsidy)
+}
+
 impl Default for TradeParameters {
     /// The central values of `data/literature_parameters.csv` ([`TradeParameters::literature`]).
     fn default() -> Self {
@@ -797,19 +804,6 @@ const WORLD_GAIN: &str = "world gain [US$ bn]";
 /// Steps of a bracketing search before it gives up.
 const FIT_STEPS: usize = 100;
 
-/// Fits the productivity elasticity alone so that full liberalization gives the world gain
-/// `world_target` ([`fit_trade`] with [`GainChannel::Productivity`]).
-///
-/// # Errors
-/// As [`fit_trade`].
-pub fn fit_productivity(
-    data: &WorldData,
-    p: &TradeParameters,
-    world_target: f64,
-) -> Result<TradeFit, CalibrateError> {
-    fit_trade(data, p, GainChannel::Productivity, world_target)
-}
-
 /// Fits `channel` so that full liberalization gives the world gain `world_target` and, for
 /// [`GainChannel::Both`], agriculture's share of it is
 /// [`TradeParameters::agriculture_share_of_gains`]. Each target rises with its parameter, so
@@ -860,7 +854,8 @@ fn fit_point(
 fn finish_fit(
     channel: GainChannel,
     farm_protection: f64,
-    (benchmark, point): (&Benchmark, FitPoint),
+    benchmark: &Benchmark,
+    point: FitPoint,
     world_target: f64,
     solves: usize,
 ) -> Result<TradeFit, CalibrateError> {
@@ -906,7 +901,8 @@ fn fit_elasticity(
     finish_fit(
         GainChannel::Productivity,
         1.0,
-        (&benchmark, point),
+        &benchmark,
+        point,
         world_target,
         solves,
     )
@@ -939,7 +935,8 @@ fn fit_farm_protection(
     finish_fit(
         GainChannel::FarmProtection,
         factor,
-        (&benchmark, point),
+        &benchmark,
+        point,
         world_target,
         solves,
     )
@@ -1136,14 +1133,14 @@ mod tests {
         assert!(static_gain.world < low.world && low.world < high.world);
         assert!(static_gain.developing < low.developing && low.high_income < high.high_income);
         // The fit meets its target and reproduces it when rerun at the fitted value.
-        let fit = fit_productivity(&data, &p, 150.0).unwrap();
+        let fit = fit_trade(&data, &p, GainChannel::Productivity, 150.0).unwrap();
         approx::assert_relative_eq!(fit.outcome.world, 150.0, max_relative = 1e-5);
         let again = liberalize(&data, &fit.parameters).unwrap();
         approx::assert_relative_eq!(again.world, fit.outcome.world, max_relative = 1e-9);
         let phi = fit.parameters.productivity_elasticity;
         assert!(phi > 0.1 && phi < 0.2, "{phi}");
         // A target the static model already exceeds cannot be fitted.
-        let e = fit_productivity(&data, &p, 10.0).unwrap_err();
+        let e = fit_trade(&data, &p, GainChannel::Productivity, 10.0).unwrap_err();
         assert!(matches!(e, CalibrateError::Fit { .. }), "{e}");
         assert!(
             e.to_string().contains("world gain [US$ bn] 10 is outside"),
@@ -1179,7 +1176,7 @@ mod tests {
         approx::assert_relative_eq!(again.world, fit.outcome.world, max_relative = 1e-9);
         // The efficiency gain of removing its own protection goes to the protector: the same
         // world gain through productivity gives developing countries more.
-        let productivity = fit_productivity(&data, &p, 150.0).unwrap();
+        let productivity = fit_trade(&data, &p, GainChannel::Productivity, 150.0).unwrap();
         assert!(
             fit.outcome.high_income > productivity.outcome.high_income
                 && fit.outcome.developing < productivity.outcome.developing,
@@ -1357,7 +1354,9 @@ mod tests {
     fn support_equivalent_reproduces_the_distorting_share_of_receipts() {
         let (d, t) = (0.24, 0.15);
         let s = output_subsidy_equivalent(d, t);
-        approx::assert_relative_eq!((t / (1.0 + t) + s) / (1.0 + s), d, max_relative = 1e-12);
+        approx::assert_relative_eq!(distorting_share(t, s), d, max_relative = 1e-12);
+        // Without a subsidy, the tariff's price wedge alone.
+        approx::assert_relative_eq!(distorting_share(t, 0.0), t / (1.0 + t));
         // All support carried by the tariff: no subsidy.
         assert!(output_subsidy_equivalent(t / (1.0 + t), t).abs() < 1e-15);
     }
