@@ -670,16 +670,20 @@ fn balance_output_in_the_user_guide_is_what_the_command_prints() {
         .filter(|l| *l != "...")
         .collect();
     assert!(shown.len() > 3, "the guide's example is missing: {shown:?}");
-    let dir = scratch("balance-guide");
-    let out = dir.join("balanced.csv");
-    let o = cge(&[
-        "balance",
-        "examples/sam/hosoe_unbalanced.csv",
-        "--cells",
-        "2",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    // The guide's own command, its output file in a scratch directory.
+    let out = scratch("balance-guide").join("balanced.csv");
+    let args: Vec<&str> = command
+        .trim_start_matches("$ cge ")
+        .split_whitespace()
+        .map(|a| {
+            if a == "balanced.csv" {
+                out.to_str().unwrap()
+            } else {
+                a
+            }
+        })
+        .collect();
+    let o = cge(&args);
     assert!(o.status.success(), "{}", stderr(&o));
     let text = stdout(&o);
     let printed: Vec<&str> = text.lines().collect();
