@@ -32,12 +32,8 @@ fn main() -> Result<()> {
             ),
         }
     }
-    let run = match &literature {
-        None => reproductions::run(),
-        Some(path) => cge::calibrate::literature::read_literature_csv(path.as_ref())
-            .and_then(|table| reproductions::run_from(table, reproductions::DRAWS)),
-    }
-    .context("running the reproductions")?;
+    let run = reproductions::run_literature(literature.as_deref().map(std::path::Path::new))
+        .context("running the reproductions")?;
     let figures = &run.figures;
     if json {
         println!("{}", serde_json::to_string_pretty(figures)?);

@@ -384,12 +384,7 @@ fn indent(s: &str) -> String {
 }
 
 fn reproduce_cmd(json: bool, literature: Option<&Path>) -> Result<(), Failure> {
-    let run = match literature {
-        None => reproductions::run(),
-        Some(path) => cge::calibrate::literature::read_literature_csv(path)
-            .and_then(|table| reproductions::run_from(table, reproductions::DRAWS)),
-    }
-    .map_err(Error::from)?;
+    let run = reproductions::run_literature(literature).map_err(Error::from)?;
     if json {
         let text = serde_json::to_string_pretty(&run.figures).map_err(|e| Error::Invalid {
             context: "json".into(),

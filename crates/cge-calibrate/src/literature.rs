@@ -146,8 +146,13 @@ impl<'a> Lookup<'a> {
                 file: TABLE.into(),
                 what: describe(self.model, parameter, index),
             })?;
+        Ok(self.read_row(k))
+    }
+
+    /// The value of row `k`, marked as read.
+    fn read_row(&self, k: usize) -> f64 {
         self.read.borrow_mut()[k] = true;
-        Ok(self.rows[k].value)
+        self.rows[k].value
     }
 
     /// A number.
@@ -156,10 +161,8 @@ impl<'a> Lookup<'a> {
     }
 
     /// A number that may have no row (`None`: the model's structure without it).
-    pub(crate) fn optional_number(&self, parameter: &str) -> Result<Option<f64>, CalibrateError> {
-        self.position(parameter, "")
-            .map(|_| self.number(parameter))
-            .transpose()
+    pub(crate) fn optional_number(&self, parameter: &str) -> Option<f64> {
+        self.position(parameter, "").map(|k| self.read_row(k))
     }
 
     /// A year.

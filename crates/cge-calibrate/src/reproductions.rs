@@ -28,9 +28,14 @@ use crate::world::{
 /// Economic Prospects 2006*, ch. 4 (about US$85 bn, less than half the 2005 figure of US$167 bn).
 pub const RECORDED_REMITTANCES_2001: f64 = 85.0;
 
-/// Other targets of agriculture's share of the trade gains in the table of variants, around
-/// Anderson's (2010) 70%.
-pub const AGRICULTURE_SHARES: [f64; 2] = [0.6, 0.8];
+/// Other targets of agriculture's share of the trade gains in the table of variants: the ends
+/// of its range in the sensitivity analysis ([`UNCERTAIN`]).
+pub fn agriculture_shares() -> [f64; 2] {
+    UNCERTAIN
+        .iter()
+        .find(|u| u.name == "agriculture_share_of_gains")
+        .map_or([f64::NAN; 2], |u| [u.low, u.high])
+}
 
 /// An alternative calibration that takes the remittance share from recorded remittances
 /// instead of fitting it, so that developing residents' gain becomes a prediction.
@@ -318,6 +323,21 @@ pub fn run_with(draws: usize) -> Result<ReproductionRun, CalibrateError> {
     run_from(crate::literature::literature()?, draws)
 }
 
+/// Runs every reproduction with [`DRAWS`] Monte Carlo draws and the literature table of
+/// `literature` (a file read by [`crate::literature::read_literature_csv`]), or the shipped one
+/// for `None`: what `cge reproduce --literature FILE` and the `reproduce` example run.
+///
+/// # Errors
+/// Errors reading the table; those of [`run_from`].
+pub fn run_literature(
+    literature: Option<&std::path::Path>,
+) -> Result<ReproductionRun, CalibrateError> {
+    match literature {
+        None => run(),
+        Some(path) => run_from(crate::literature::read_literature_csv(path)?, DRAWS),
+    }
+}
+
 /// Runs every reproduction with the parameters of a literature table (the shipped one, or an
 /// edited copy read by [`crate::literature::read_literature_csv`]) and `draws` Monte Carlo
 /// draws (at least 1).
@@ -373,7 +393,7 @@ pub fn run_from(
             sigma_8,
         ),
     ];
-    for share in AGRICULTURE_SHARES {
+    for share in agriculture_shares() {
         trade_variants.push(trade_variant(
             &data,
             &trade_base,
@@ -1641,8 +1661,9 @@ mod tests {
                 .outcome
                 .developing
         };
-        assert!(with_share(AGRICULTURE_SHARES[1]) < run.trade.developing);
-        assert!(with_share(AGRICULTURE_SHARES[0]) > run.trade.developing);
+        let [low_share, high_share] = agriculture_shares();
+        assert!(with_share(high_share) < run.trade.developing);
+        assert!(with_share(low_share) > run.trade.developing);
         let (sigma_8, sigma_16) = (
             aid(AidAssumption::Armington(8.0)),
             aid(AidAssumption::Armington(16.0)),

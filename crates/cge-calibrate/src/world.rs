@@ -307,7 +307,7 @@ impl WorldParameters {
             tariff_hic: t.number("tariff_hic")?,
             tariff_dev: t.number("tariff_dev")?,
             sigma_armington: t.number("sigma_armington")?,
-            export_transformation: t.optional_number("export_transformation")?,
+            export_transformation: t.optional_number("export_transformation"),
             sigma_value_added: t.number("sigma_value_added")?,
             sigma_migrants: t.number("sigma_migrants")?,
             migrant_relative_wage: t.number("migrant_relative_wage")?,
@@ -1242,6 +1242,35 @@ mod tests {
         assert!(loose.recipients < t.recipients, "{loose:?} {t:?}");
         // Still a pure transfer without tariffs.
         assert!(tight.world.abs() < 0.01 * tight.amount, "{tight:?}");
+    }
+
+    /// `OPTIONAL` names exactly the parameters a default leaves out when serialized (its `None`
+    /// fields), so scenario files accept every parameter the model has. The fields are read
+    /// from serde's own list (the error for an unknown field), so a new one cannot be missed.
+    #[test]
+    fn optional_lists_the_parameters_absent_from_a_default() {
+        let e = serde_json::from_str::<WorldParameters>(r#"{"not a field": 0}"#).unwrap_err();
+        let message = e.to_string();
+        let list = message
+            .split("expected one of ")
+            .nth(1)
+            .unwrap_or_else(|| panic!("{message}"));
+        let fields: Vec<&str> = list
+            .split(", ")
+            .map(|f| f.trim_matches(|c: char| c == '`' || c.is_whitespace()))
+            .map(|f| f.split('`').next().unwrap_or(f))
+            .collect();
+        let default = serde_json::to_value(WorldParameters::default()).unwrap();
+        let mut absent: Vec<&str> = fields
+            .iter()
+            .copied()
+            .filter(|f| default.get(f).is_none())
+            .collect();
+        absent.sort_unstable();
+        let mut optional = WorldParameters::OPTIONAL.to_vec();
+        optional.sort_unstable();
+        assert!(fields.len() > 10, "{fields:?}");
+        assert_eq!(absent, optional);
     }
 
     #[test]
