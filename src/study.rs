@@ -1149,19 +1149,21 @@ impl Resolver<'_> {
             } => match kind {
                 "tariff" => {
                     self.only(&["importer"], &["rate", "scale"])?;
-                    let regions = vec!["HIC".to_string(), "DEV".to_string()];
+                    use cge_calibrate::world::{tariff_input, REGIONS};
+                    let regions: Vec<String> = REGIONS.map(String::from).to_vec();
                     let amount = self.amount("rate", true)?;
                     let imps: Vec<String> = match self.opt_name("importer") {
                         Some(i) => vec![self.pick("importer", i, &regions)?.to_string()],
                         None => regions.clone(),
                     };
                     for imp in imps {
-                        let other = if imp == "HIC" { "DEV" } else { "HIC" };
-                        let t = Target::InputTax(
-                            format!("ARM_{imp}"),
-                            cge_calibrate::world::imported_good(parameters, other),
-                        );
-                        out.push(self.action(t, &amount, "importer")?);
+                        let importer = REGIONS.iter().position(|r| *r == imp);
+                        if let Some((sector, good)) =
+                            importer.and_then(|k| tariff_input(parameters, k))
+                        {
+                            let t = Target::InputTax(sector, good);
+                            out.push(self.action(t, &amount, "importer")?);
+                        }
                     }
                 }
                 "quota" => {

@@ -121,9 +121,9 @@ fn world_scenarios_set_the_optional_export_transformation() {
         "export_transformation = 4.0\nsigma_armington = 4.0 ",
     );
     assert_ne!(split, text);
-    let file = dir.join("split.toml");
-    std::fs::write(&file, &split).unwrap();
-    let o = cge(&["run", file.to_str().unwrap()]);
+    let file = write(&dir, "split.toml", &split);
+    // The tariffs are found on the export goods: a tax on a missing input would be an error.
+    let o = cge(&["run", &file]);
     assert!(o.status.success(), "{}", stderr(&o));
     let one_good = stdout(&cge(&[
         "run",
@@ -131,15 +131,15 @@ fn world_scenarios_set_the_optional_export_transformation() {
     ]));
     let two_goods = stdout(&o);
     assert!(two_goods.contains("free_trade [%]"), "{two_goods}");
-    // The tariffs are found on the export goods, and the welfare changes with the frontier.
+    // The frontier takes effect: the welfare changes with it.
     assert_ne!(welfare_rows(&one_good), welfare_rows(&two_goods));
     // A misspelt optional parameter is still an unknown one.
-    std::fs::write(
-        &file,
-        split.replace("export_transformation", "export_transform"),
-    )
-    .unwrap();
-    let o = cge(&["run", file.to_str().unwrap()]);
+    let file = write(
+        &dir,
+        "split.toml",
+        &split.replace("export_transformation", "export_transform"),
+    );
+    let o = cge(&["run", &file]);
     assert!(!o.status.success());
     assert!(
         stderr(&o).contains("unknown parameter `export_transform`"),
@@ -645,8 +645,10 @@ fn balance_reports_the_adjustments_and_writes_a_balanced_sam() {
     let model = cge::core::families::sam::StandardModel::calibrate(&sam, &labels).unwrap();
     model.build().unwrap().check_benchmark().unwrap();
     // The fixed cell is as in the file.
-    let gov = sam.accounts.iter().position(|a| a == "GOV").unwrap();
-    let hoh = sam.accounts.iter().position(|a| a == "HOH").unwrap();
+    let (gov, hoh) = (
+        sam.account("GOV", "test").unwrap(),
+        sam.account("HOH", "test").unwrap(),
+    );
     let cell = sam
         .cells
         .iter()

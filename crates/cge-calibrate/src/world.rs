@@ -547,7 +547,24 @@ impl LabourAccounts {
 }
 
 /// The two regions with their suffix in commodity and sector names.
-const REGIONS: [&str; 2] = ["HIC", "DEV"];
+pub const REGIONS: [&str; 2] = ["HIC", "DEV"];
+
+/// The Armington sector of region `REGIONS[importer]` (`ARM_<importer>`).
+fn armington_sector(importer: usize) -> String {
+    format!("ARM_{}", REGIONS[importer])
+}
+
+/// Where the import tariff of region `REGIONS[importer]` sits: (its Armington sector, the
+/// imported good that sector's tax falls on, [`imported_good`]). `None` for an index that
+/// names no region.
+pub fn tariff_input(p: &WorldParameters, importer: usize) -> Option<(String, String)> {
+    (importer < REGIONS.len()).then(|| {
+        (
+            armington_sector(importer),
+            imported_good(p, REGIONS[1 - importer]),
+        )
+    })
+}
 
 /// Builds the balanced benchmark of `baseline` as a model specification. With
 /// `with_new_migrants`, the new migrants of the shock are a consumer of their own (endowed with
@@ -659,7 +676,7 @@ pub fn build(
         }
         let gross_imports = imports[k] * (1.0 + tariffs[k]);
         spec = spec.sector(
-            SectorSpec::new(format!("ARM_{r}"))
+            SectorSpec::new(armington_sector(k))
                 .output(format!("A_{r}"), domestic + gross_imports)
                 .elasticity(p.sigma_armington)
                 .input(format!("M_{r}"), domestic)
@@ -973,8 +990,11 @@ pub fn trade_liberalization(
     p: &WorldParameters,
 ) -> Result<TradeOutcome, CalibrateError> {
     let (mut model, _) = benchmark_model(data, p, p.trade_horizon, false)?;
-    model.set_input_tax("ARM_HIC", &imported_good(p, "DEV"), 0.0)?;
-    model.set_input_tax("ARM_DEV", &imported_good(p, "HIC"), 0.0)?;
+    for importer in 0..REGIONS.len() {
+        if let Some((sector, good)) = tariff_input(p, importer) {
+            model.set_input_tax(&sector, &good, 0.0)?;
+        }
+    }
     let results = model.solve_default()?;
     let high_income = ev(&results, HIC_NATIVES)? + ev(&results, EARLIER_MIGRANTS)?;
     let developing = ev(&results, DEVELOPING_RESIDENTS)?;

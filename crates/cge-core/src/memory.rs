@@ -83,9 +83,7 @@ impl MemoryEstimate {
 
     /// Everything together \[bytes\].
     pub fn total(&self) -> u64 {
-        self.model_bytes
-            .saturating_add(self.solve.jacobian_bytes)
-            .saturating_add(self.solve.factor_bytes)
+        self.model_bytes.saturating_add(self.solve.total())
     }
 
     /// Checks the estimate against `limit` bytes.

@@ -47,6 +47,11 @@ pub struct LinearAlgebraMemory {
 }
 
 impl LinearAlgebraMemory {
+    /// The Jacobian and the factors together \[bytes\].
+    pub fn total(&self) -> u64 {
+        self.jacobian_bytes.saturating_add(self.factor_bytes)
+    }
+
     /// The estimate for `unknowns` unknowns and `triplets` Jacobian triplets (duplicated
     /// positions and fill positions counted) solved with `options`: its linear solver, the
     /// thresholds by which [`LinearSolver::resolve`] chooses one, and its Krylov restart.

@@ -39,16 +39,16 @@ pub struct Options {
     pub singular_pivot: f64,
     /// [`LinearSolver::Iterative`]: GMRES stops when ‖b − Ax‖₂ ≤ this·‖b‖₂ (default 1e-7; the
     /// Newton direction then solves its system ten times more accurately than the accuracy
-    /// check of a direction, 1e-6 relative, requires). Tighter tolerances can meet a plateau
-    /// of the preconditioned residual first (measured in `docs/performance.md`). Must lie in
-    /// (0, 1).
+    /// check of a direction, 1e-6 relative, requires). It was 1e-8 until a system of the
+    /// largest benchmark met a plateau of the preconditioned residual just above it; the
+    /// measurements are in `docs/performance.md`. Must lie in (0, 1).
     pub krylov_tolerance: f64,
     /// [`LinearSolver::Iterative`]: Krylov vectors kept before GMRES restarts (default 200; the
     /// basis takes (restart + 1)·n numbers, allocated once per solve and touched only as far as
     /// GMRES goes). On the Jacobians of `examples/scale.rs` GMRES needs 60–110 iterations per
-    /// system when it does not restart; it stagnates with a restart of 50, and at 100 × 50 × 5
-    /// a restart of 100 takes 599 iterations for its four systems where 200 takes 426 (solve
-    /// 10.6 s → 8.3 s). At most [`MAX_KRYLOV_RESTART`].
+    /// system when it does not restart; it stagnates with a restart of 50, and a restart of 100
+    /// takes about two fifths more iterations than 200 at 100 × 50 × 5 (measured in
+    /// `docs/performance.md`). At most [`MAX_KRYLOV_RESTART`].
     pub krylov_restart: usize,
     /// [`LinearSolver::Iterative`]: GMRES iterations per linear system, over all restarts,
     /// before the system is solved by the sparse LU instead (default 500).
