@@ -21,12 +21,8 @@ use crate::trade::{
 use crate::world::{
     migration, temporary_workers, transfer, transfer_outcome, transfer_outcomes, Baseline,
     LabourAccounts, MigrationOutcome, Quotas, TransferOutcome, WorldData, WorldParameters,
-    BASE_YEAR,
+    BASE_YEAR, REMITTANCE_SHARE_MAX,
 };
-
-/// Recorded remittances to developing countries in 2001 \[US$ bn\]: World Bank (2006), *Global
-/// Economic Prospects 2006*, ch. 4 (about US$85 bn, less than half the 2005 figure of US$167 bn).
-pub const RECORDED_REMITTANCES_2001: f64 = 85.0;
 
 /// Other targets of agriculture's share of the trade gains in the table of variants: the ends
 /// of its range in the sensitivity analysis ([`UNCERTAIN`]).
@@ -41,6 +37,9 @@ pub fn agriculture_shares() -> [f64; 2] {
 /// instead of fitting it, so that developing residents' gain becomes a prediction.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AlternativeCalibration {
+    /// Recorded remittances to developing countries in 2001 \[US$ bn\]
+    /// ([`WorldParameters::recorded_remittances`]).
+    pub recorded_remittances: f64,
     /// The remittance share implied by recorded remittances and the fitted earlier migrants'
     /// earnings in 2001.
     pub remittance_share: f64,
@@ -292,6 +291,30 @@ pub const DRAWS: usize = 200;
 /// Seed of the Monte Carlo draws.
 pub const SEED: u64 = 2006;
 
+/// The remittance share implied by recorded remittances ([`WorldParameters::recorded_remittances`])
+/// set against the earlier migrants' 2001 earnings in `accounts`.
+///
+/// # Errors
+/// [`CalibrateError::ParameterOutOfRange`] when recorded remittances exceed the largest share
+/// of those earnings that [`WorldParameters::validate`] admits as a remittance share.
+fn recorded_remittance_share(
+    accounts: &LabourAccounts,
+    p: &WorldParameters,
+) -> Result<f64, CalibrateError> {
+    let income = accounts.migrant_income();
+    let share = p.recorded_remittances / income;
+    if share <= REMITTANCE_SHARE_MAX {
+        Ok(share)
+    } else {
+        Err(CalibrateError::ParameterOutOfRange {
+            name: "recorded_remittances",
+            value: p.recorded_remittances,
+            low: 0.0,
+            high: REMITTANCE_SHARE_MAX * income,
+        })
+    }
+}
+
 /// Sets a figure's computed value and whether it was a calibration target.
 fn fill(figures: &mut [Figure], id: &str, value: f64, target: bool) -> Result<(), CalibrateError> {
     let figure =
@@ -527,9 +550,8 @@ pub fn run_from(
     if let Some(ratio) = outcome.pritchett_ratio(trade.developing, aid_value, debt_relief_value) {
         fill(&mut figs, "pritchett.ratio", ratio, false)?;
     }
-    // Recorded remittances against the earlier migrants' 2001 earnings in this benchmark.
     let accounts = LabourAccounts::new(&Baseline::project(&data, BASE_YEAR), p);
-    let recorded_share = (RECORDED_REMITTANCES_2001 / accounts.migrant_income()).min(0.9);
+    let recorded_share = recorded_remittance_share(&accounts, p)?;
     let market_premium = accounts.migrant_wage / accounts.unskilled_wage[1];
     let migrant_premium = [market_premium, market_premium * data.developing_price_level];
     let fixed = WorldParameters {
@@ -540,6 +562,7 @@ pub fn run_from(
     let targets = [MIGRATION_TARGETS[0], MIGRATION_TARGETS[1]];
     let alternative_fit = fit_migration_with(&data, &fixed, &free, &targets)?;
     let alternative = AlternativeCalibration {
+        recorded_remittances: p.recorded_remittances,
         remittance_share: recorded_share,
         fit: alternative_fit,
     };
@@ -1229,8 +1252,8 @@ pub fn render_markdown(run: &ReproductionRun) -> String {
             .map_or(f64::NAN, |(_, v)| *v)
     ));
     line(&format!(
-        "countries in 2001 (US${RECORDED_REMITTANCES_2001} bn, GEP 2006) are {:.2} of the earlier migrants' earnings in this",
-        alt.remittance_share
+        "countries in 2001 (US${} bn, GEP 2006) are {:.2} of the earlier migrants' earnings in this",
+        alt.recorded_remittances, alt.remittance_share
     ));
     line("benchmark. Holding the share at that value and fitting only the migrants' relative wage and");
     line("the native-migrant elasticity to the new and earlier migrants' gains gives:");
@@ -1518,6 +1541,31 @@ mod tests {
 
     fn figure<'a>(run: &'a ReproductionRun, id: &str) -> &'a Figure {
         run.figures.iter().find(|f| f.id == id).unwrap()
+    }
+
+    #[test]
+    fn recorded_remittances_set_the_alternative_remittance_share() {
+        let data = WorldData::load().unwrap();
+        let p = WorldParameters::default();
+        let accounts = LabourAccounts::new(&Baseline::project(&data, BASE_YEAR), &p);
+        let share = recorded_remittance_share(&accounts, &p).unwrap();
+        assert!(share > 0.0 && share < REMITTANCE_SHARE_MAX, "{share}");
+        let doubled = WorldParameters {
+            recorded_remittances: 2.0 * p.recorded_remittances,
+            ..p.clone()
+        };
+        approx::assert_relative_eq!(
+            recorded_remittance_share(&accounts, &doubled).unwrap(),
+            2.0 * share,
+            max_relative = 1e-12
+        );
+        // More than migrants could send is an error naming the input, not a clamped share.
+        let impossible = WorldParameters {
+            recorded_remittances: p.recorded_remittances * REMITTANCE_SHARE_MAX / share * 1.01,
+            ..p
+        };
+        let e = recorded_remittance_share(&accounts, &impossible).unwrap_err();
+        assert!(e.to_string().contains("recorded_remittances"), "{e}");
     }
 
     /// The predictions that the models reproduce today lie inside their bands; the targets are
