@@ -37,9 +37,6 @@ pub fn agriculture_shares() -> [f64; 2] {
 /// instead of fitting it, so that developing residents' gain becomes a prediction.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AlternativeCalibration {
-    /// Recorded remittances to developing countries in 2001 \[US$ bn\]
-    /// ([`WorldParameters::recorded_remittances`]).
-    pub recorded_remittances: f64,
     /// The remittance share implied by recorded remittances and the fitted earlier migrants'
     /// earnings in 2001.
     pub remittance_share: f64,
@@ -562,7 +559,6 @@ pub fn run_from(
     let targets = [MIGRATION_TARGETS[0], MIGRATION_TARGETS[1]];
     let alternative_fit = fit_migration_with(&data, &fixed, &free, &targets)?;
     let alternative = AlternativeCalibration {
-        recorded_remittances: p.recorded_remittances,
         remittance_share: recorded_share,
         fit: alternative_fit,
     };
@@ -1253,7 +1249,7 @@ pub fn render_markdown(run: &ReproductionRun) -> String {
     ));
     line(&format!(
         "countries in 2001 (US${} bn, GEP 2006) are {:.2} of the earlier migrants' earnings in this",
-        alt.recorded_remittances, alt.remittance_share
+        alt.fit.parameters.recorded_remittances, alt.remittance_share
     ));
     line("benchmark. Holding the share at that value and fitting only the migrants' relative wage and");
     line("the native-migrant elasticity to the new and earlier migrants' gains gives:");
