@@ -32,7 +32,7 @@ pub struct Uncertain {
 }
 
 /// The uncertain parameters and their ranges.
-pub const UNCERTAIN: [Uncertain; 6] = [
+pub const UNCERTAIN: [Uncertain; 7] = [
     Uncertain {
         name: "sigma_armington",
         low: 2.0,
@@ -77,6 +77,13 @@ pub const UNCERTAIN: [Uncertain; 6] = [
         high: 0.13,
         source: "developing countries' applied tariffs on high-income merchandise, 2001 (GTAP 6)",
         apply: set_developing_tariff,
+    },
+    Uncertain {
+        name: "aid_import_share",
+        low: 0.5,
+        high: 1.0,
+        source: "share of aid spent on imported goods: primarily imports (Werker, Ahmed & Cohen 2009), more than half and up to nearly all",
+        apply: |world, _, value| world.aid_import_share = value,
     },
 ];
 

@@ -217,9 +217,10 @@ pub struct WorldParameters {
     /// at one price, as in the standard GTAP model (Hertel 1997) whose data the published
     /// studies use. `Some(Ω)`: output is split by a CET frontier, as in single-country models
     /// such as IFPRI's standard CGE model (Lofgren, Harris & Robinson 2002); export prices
-    /// then follow the prices at home less closely, which shrinks the terms-of-trade effects
-    /// of a transfer and of migration. `docs/reproductions.md` shows the aid value and the
-    /// migration predictions under a few values.
+    /// then follow the prices at home less closely: developing countries' terms of trade gain
+    /// less from migration, and lose more when a transfer buys high-income goods.
+    /// `docs/reproductions.md` shows the aid value and the migration predictions under a few
+    /// values.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub export_transformation: Option<f64>,
     /// Elasticity of substitution between capital and labour (Cobb–Douglas = 1).
@@ -273,6 +274,17 @@ pub struct WorldParameters {
     pub aid: f64,
     /// Debt relief, US$ bn a year of debt service saved (Pritchett 2006: 3).
     pub debt_relief: f64,
+    /// Share of official transfers (aid and debt relief) spent directly on merchandise
+    /// imported from high-income countries, free of duty; the rest is spent like developing
+    /// residents' own income ([`transfer_outcomes`]). 0 makes them cash in the residents'
+    /// hands. Werker, Ahmed & Cohen (2009, "How Is Foreign Aid Spent? Evidence from a Natural
+    /// Experiment", American Economic Journal: Macroeconomics 1(2): 225–244): "much aid is
+    /// consumed, primarily in the form of imported noncapital goods", with no statistically
+    /// identifiable impact on prices; so more than half, up to nearly all. Aid-financed goods
+    /// are generally exempt from import duties (Steel et al. 2018, ODI briefing "The taxation
+    /// of foreign aid"; GAO-04-314R 2004: 77 of the 90 recipients of USAID bilateral
+    /// assistance in 2003 had agreements prohibiting some taxation of it).
+    pub aid_import_share: f64,
 }
 
 impl Default for WorldParameters {
@@ -329,6 +341,7 @@ impl WorldParameters {
             trade_horizon: t.year("trade_horizon")?,
             aid: t.number("aid")?,
             debt_relief: t.number("debt_relief")?,
+            aid_import_share: t.number("aid_import_share")?,
         };
         t.finish()?;
         p.validate()?;
@@ -411,6 +424,7 @@ impl WorldParameters {
         }
         check("aid", self.aid, 0.0, 1e4)?;
         check("debt_relief", self.debt_relief, 0.0, 1e4)?;
+        check("aid_import_share", self.aid_import_share, 0.0, 1.0)?;
         for (name, year) in [
             ("migration_horizon", self.migration_horizon),
             ("trade_horizon", self.trade_horizon),
@@ -485,12 +499,16 @@ pub mod names {
     /// The new migrants of the shock (at home at the benchmark).
     pub const NEW_MIGRANTS: &str = "new_migrants";
     /// Residents of developing countries (own developing capital and the labour of those who
-    /// stay, receive tariff revenue, remittances and aid).
+    /// stay, receive tariff revenue and remittances; what aid buys is theirs too,
+    /// [`OFFICIAL_TRANSFERS`]).
     pub const DEVELOPING_RESIDENTS: &str = "developing_residents";
     /// Migrant labour in the high-income region [US$ bn of benchmark earnings].
     pub const MIGRANT_LABOUR: &str = "L_MIG";
     /// The high-income consumption good (the numeraire).
     pub const HIC_CONSUMPTION: &str = "C_HIC";
+    /// What developing countries buy with official transfers (aid, debt relief), in the
+    /// transfer model only ([`super::transfer_outcomes`]).
+    pub const OFFICIAL_TRANSFERS: &str = "official_transfers";
 }
 
 use names::*;
@@ -1021,13 +1039,14 @@ pub fn trade_liberalization(
     })
 }
 
-/// Welfare effects of a transfer from high-income natives to developing residents [US$ bn a
+/// Welfare effects of a transfer from high-income natives to developing countries [US$ bn a
 /// year at 2001 prices].
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct TransferOutcome {
     /// Face value of the transfer, in the numeraire (high-income consumption).
     pub amount: f64,
-    /// Equivalent variation of the recipients (developing residents).
+    /// Equivalent variation of the recipients: developing residents plus what the transfer
+    /// buys ([`transfer_outcomes`]).
     pub recipients: f64,
     /// Equivalent variation of the donors (high-income natives); negative.
     pub donors: f64,
@@ -1036,10 +1055,48 @@ pub struct TransferOutcome {
     pub world: f64,
 }
 
-/// A transfer of `amount` US$ bn a year from high-income natives to developing residents, at
-/// the migration horizon. The recipients' gain differs from the face value by the transfer's
-/// terms-of-trade effect (the transfer problem: recipients spend more of it on their own
-/// goods than donors would have) and, with tariffs, by the revenue on the imports it finances.
+/// Size of the official-transfer programme at the benchmark [US$ bn]: a programme that buys
+/// its own endowment and so trades nothing with anyone. It only gives the programme's utility
+/// index a scale; with Leontief spending its equivalent variation is the transfer over the
+/// price of the bundle, whatever this size (tested).
+const TRANSFER_PROGRAMME_SIZE: f64 = 1.0;
+
+/// Adds to `spec` the official transfers of developing countries: a consumer
+/// ([`OFFICIAL_TRANSFERS`]) who receives what high-income natives give and spends it in fixed
+/// proportions, the share [`WorldParameters::aid_import_share`] on high-income merchandise
+/// (a final demand, so free of duty) and the rest on developing residents' consumption
+/// bundle (whose imports pay duty as the residents' own do).
+fn with_official_transfers(spec: ModelSpec, p: &WorldParameters, size: f64) -> ModelSpec {
+    let bundle = [
+        (imported_good(p, "HIC"), p.aid_import_share),
+        ("C_DEV".to_string(), 1.0 - p.aid_import_share),
+    ];
+    let mut programme = ConsumerSpec::new(OFFICIAL_TRANSFERS).demand_elasticity(0.0);
+    for (good, share) in bundle.into_iter().filter(|(_, share)| *share > 0.0) {
+        let quantity = share * size;
+        programme = programme
+            .endowment(good.clone(), quantity)
+            .demand(good, quantity);
+    }
+    spec.consumer(programme)
+        .transfer(HIC_NATIVES, OFFICIAL_TRANSFERS, HIC_CONSUMPTION, 0.0)
+}
+
+/// The benchmark of the transfer model at the migration horizon, checked, with an
+/// official-transfer programme of `size` ([`with_official_transfers`]).
+fn transfer_model(
+    data: &WorldData,
+    p: &WorldParameters,
+    size: f64,
+) -> Result<Model, CalibrateError> {
+    let baseline = Baseline::project(data, p.migration_horizon);
+    let model = with_official_transfers(build(&baseline, p, false)?, p, size).build()?;
+    model.check_benchmark()?;
+    Ok(model)
+}
+
+/// A transfer of `amount` US$ bn a year from high-income natives to developing countries, at
+/// the migration horizon ([`transfer_outcomes`]).
 ///
 /// # Errors
 /// Data, calibration or solver errors.
@@ -1052,8 +1109,17 @@ pub fn transfer_outcome(
     Ok(outcomes[0])
 }
 
-/// [`transfer_outcome`] for several amounts, in their order, each solved from the benchmark on
-/// one model (aid and debt relief build the model once).
+/// Transfers of several amounts from high-income natives to developing countries at the
+/// migration horizon, in their order, each solved from the benchmark on one model (aid and
+/// debt relief build the model once).
+///
+/// Official transfers are spent as [`WorldParameters::aid_import_share`] says, not as the
+/// residents spend their own income. The recipients' gain (developing residents plus what the
+/// transfer buys) differs from the face value by the transfer's terms-of-trade effect (the
+/// transfer problem: the more of it is spent on developing countries' own goods, against the
+/// little of it donors would have spent on them, the more their prices rise) and, with
+/// tariffs, by the duty on the imports its cash part finances. With an import share of 0 the
+/// transfer is cash in the residents' hands (tested).
 ///
 /// # Errors
 /// Data, calibration or solver errors.
@@ -1062,14 +1128,14 @@ pub fn transfer_outcomes(
     p: &WorldParameters,
     amounts: &[f64],
 ) -> Result<Vec<TransferOutcome>, CalibrateError> {
-    let (base, _) = benchmark_model(data, p, p.migration_horizon, false)?;
+    let base = transfer_model(data, p, TRANSFER_PROGRAMME_SIZE)?;
     let mut out = Vec::with_capacity(amounts.len());
     for &amount in amounts {
         // A fresh copy: every amount starts from the benchmark, as a single solve would.
         let mut model = base.clone();
-        model.set_transfer(HIC_NATIVES, DEVELOPING_RESIDENTS, HIC_CONSUMPTION, amount)?;
+        model.set_transfer(HIC_NATIVES, OFFICIAL_TRANSFERS, HIC_CONSUMPTION, amount)?;
         let results = model.solve_default()?;
-        let recipients = ev(&results, DEVELOPING_RESIDENTS)?;
+        let recipients = ev(&results, DEVELOPING_RESIDENTS)? + ev(&results, OFFICIAL_TRANSFERS)?;
         let donors = ev(&results, HIC_NATIVES)?;
         out.push(TransferOutcome {
             amount,
@@ -1229,10 +1295,101 @@ mod tests {
         assert!(none.abs() < 0.01 * both(&d, &p), "{none}");
     }
 
+    /// Developing residents' gain from `amount` given to them as cash, solved on the model
+    /// without the official-transfer programme.
+    fn cash_to_residents(d: &WorldData, p: &WorldParameters, amount: f64) -> f64 {
+        let baseline = Baseline::project(d, p.migration_horizon);
+        let mut model = build(&baseline, p, false).unwrap().build().unwrap();
+        model
+            .set_transfer(HIC_NATIVES, DEVELOPING_RESIDENTS, HIC_CONSUMPTION, amount)
+            .unwrap();
+        ev(&model.solve_default().unwrap(), DEVELOPING_RESIDENTS).unwrap()
+    }
+
+    #[test]
+    fn official_transfers_spent_like_income_are_cash_and_the_programme_size_is_only_a_scale() {
+        let d = data();
+        let cash = WorldParameters {
+            aid_import_share: 0.0,
+            ..WorldParameters::default()
+        };
+        let programme = transfer(&d, &cash, 70.0).unwrap();
+        approx::assert_relative_eq!(
+            programme,
+            cash_to_residents(&d, &cash, 70.0),
+            max_relative = 1e-7
+        );
+        // The programme's benchmark size does not change what a transfer is worth.
+        let p = WorldParameters::default();
+        let solve = |size: f64| {
+            let mut m = transfer_model(&d, &p, size).unwrap();
+            m.set_transfer(HIC_NATIVES, OFFICIAL_TRANSFERS, HIC_CONSUMPTION, 70.0)
+                .unwrap();
+            let r = m.solve_default().unwrap();
+            ev(&r, DEVELOPING_RESIDENTS).unwrap() + ev(&r, OFFICIAL_TRANSFERS).unwrap()
+        };
+        approx::assert_relative_eq!(solve(1.0), solve(25.0), max_relative = 1e-7);
+        approx::assert_relative_eq!(
+            solve(1.0),
+            transfer(&d, &p, 70.0).unwrap(),
+            max_relative = 1e-9
+        );
+    }
+
+    #[test]
+    fn the_more_of_a_transfer_is_spent_on_imports_the_smaller_its_terms_of_trade_gain() {
+        let d = data();
+        let no_tariffs = WorldParameters {
+            tariff_hic: 0.0,
+            tariff_dev: 0.0,
+            ..WorldParameters::default()
+        };
+        let spent = |share: f64, p: &WorldParameters| {
+            transfer_outcome(
+                &d,
+                &WorldParameters {
+                    aid_import_share: share,
+                    ..p.clone()
+                },
+                70.0,
+            )
+            .unwrap()
+        };
+        let values: Vec<f64> = [0.0, 0.5, 0.75, 1.0]
+            .iter()
+            .map(|&share| spent(share, &no_tariffs).recipients)
+            .collect();
+        assert!(values.windows(2).all(|w| w[1] < w[0]), "{values:?}");
+        // All of it on high-income goods: more than donors would have spent on them, so
+        // developing countries' terms of trade worsen a little.
+        let all_imports = spent(1.0, &no_tariffs);
+        assert!(all_imports.recipients < 70.0, "{all_imports:?}");
+        assert!(all_imports.world.abs() < 0.01 * 70.0, "{all_imports:?}");
+        // Duty-free: with tariffs, the imports it buys itself bring no duty; only the part
+        // spent like income (whose imports pay duty) gains from the tariffs.
+        let p = WorldParameters::default();
+        let taxed_all = spent(1.0, &p);
+        approx::assert_relative_eq!(
+            taxed_all.recipients,
+            all_imports.recipients,
+            max_relative = 0.02
+        );
+        let (taxed_cash, cash) = (spent(0.0, &p), spent(0.0, &no_tariffs));
+        assert!(
+            taxed_cash.recipients - cash.recipients
+                > 3.0 * (taxed_all.recipients - all_imports.recipients).abs(),
+            "{taxed_cash:?} {cash:?} {taxed_all:?} {all_imports:?}"
+        );
+    }
+
     #[test]
     fn a_transfer_is_worth_more_than_face_value_by_its_terms_of_trade_and_tariff_effects() {
         let d = data();
-        let p = WorldParameters::default();
+        // Cash in the residents' hands.
+        let p = WorldParameters {
+            aid_import_share: 0.0,
+            ..WorldParameters::default()
+        };
         let no_tariffs = WorldParameters {
             tariff_hic: 0.0,
             tariff_dev: 0.0,
