@@ -76,9 +76,9 @@ pub struct ReproductionRun {
     /// Where the gains come from ([`sources_of_gains`]): [in the static model, at the fitted
     /// elasticity].
     pub trade_sources: [Vec<(Reform, TradeOutcome)>; 2],
-    /// Welfare value of aid to developing residents [US$ bn].
+    /// Welfare value of aid to developing countries (residents plus what it buys) [US$ bn].
     pub aid_value: f64,
-    /// Welfare value of debt relief to developing residents [US$ bn].
+    /// Welfare value of debt relief to developing countries [US$ bn].
     pub debt_relief_value: f64,
     /// Aid given to developing residents as cash (an import share of official transfers of
     /// 0), with and without the benchmark's tariffs: the excess over face value without
@@ -630,14 +630,17 @@ fn render_aid_spending(run: &ReproductionRun, line: &mut impl FnMut(&str)) {
         "How aid is spent sets what it is worth. In the table {}% of official transfers (aid and",
         significant(100.0 * p.aid_import_share, 6)
     ));
-    line("debt relief) buys high-income merchandise, free of duty, and the rest is spent like");
+    line("debt relief) buys high-income merchandise at world prices (duty-free, as donor-funded");
+    line(
+        "procurement generally is, or with the duty paid to the recipient government itself), and",
+    );
     line(&format!(
-        "developing residents' own income: recipients gain {:.1} bn, {:+.1}% against the face value.",
+        "the rest is spent like developing residents' own income: recipients gain {:.1} bn, {:+.1}%",
         run.aid_value,
         pct(run.aid_value)
     ));
     line(&format!(
-        "Given to residents as cash, the same aid would be worth {:.1} bn ({:+.1}%). Without tariffs",
+        "against the face value. Given to residents as cash, the same aid would be worth {:.1} bn ({:+.1}%). Without tariffs",
         cash.recipients,
         pct(cash.recipients)
     ));
@@ -865,24 +868,35 @@ fn render_aid_variants(run: &ReproductionRun, line: &mut impl FnMut(&str)) {
             && fit_met(x)
     };
     let g = |x: f64| significant(x, 6);
+    // Whether some assumption cures an aid value outside its band, said only where it is
+    // outside.
+    let table_in_band = (low..=high).contains(&run.aid_value);
     line("");
-    line(&format!(
-        "{} of these {} assumptions bring the aid value into its band; {} of those also keep the",
-        computed.iter().filter(|(_, x)| in_band(x)).count(),
-        run.aid_variants.len(),
-        computed
-            .iter()
-            .filter(|(_, x)| in_band(x) && migration_holds(x))
-            .count()
-    ));
-    line(&format!(
-        "migration world gain in [{}, {}], the natives' gain in [{}, {}] and every fit target",
-        g(world_low),
-        g(world_high),
-        g(natives_low),
-        g(natives_high)
-    ));
-    line(&format!("within {MET_TARGET_GAP_PCT}%."));
+    if !table_in_band {
+        line(&format!(
+            "{} of these {} assumptions bring the aid value into its band; {} of those also keep the",
+            computed.iter().filter(|(_, x)| in_band(x)).count(),
+            run.aid_variants.len(),
+            computed
+                .iter()
+                .filter(|(_, x)| in_band(x) && migration_holds(x))
+                .count()
+        ));
+        line(&format!(
+            "migration world gain in [{}, {}], the natives' gain in [{}, {}] and every fit target",
+            g(world_low),
+            g(world_high),
+            g(natives_low),
+            g(natives_high)
+        ));
+        line(&format!("within {MET_TARGET_GAP_PCT}%."));
+    } else {
+        line(&format!(
+            "{} of these {} assumptions keep the aid value in its band.",
+            computed.iter().filter(|(_, x)| in_band(x)).count(),
+            run.aid_variants.len()
+        ));
+    }
     // What the table shows about the transfer's terms-of-trade effect, said only where it holds.
     let aid_of = |assumption: AidAssumption| {
         computed
@@ -922,21 +936,35 @@ fn render_aid_variants(run: &ReproductionRun, line: &mut impl FnMut(&str)) {
             .collect();
         line("It falls too as the elasticity of transformation between home sales and exports falls:");
         line(&format!(
-            "export prices then follow the prices at home less closely ({} of the values here reach the band{}).",
-            reach.len(),
+            "export prices then follow the prices at home less closely ({}).",
             if reach.is_empty() {
-                String::new()
+                "none of these elasticities keeps it in the band".to_string()
             } else {
-                format!(": {}", reach.join(", "))
+                format!("in the band with {}", reach.join(", "))
             }
         ));
+    }
+    // The import shares in their order, the table's among them.
+    let mut shares: Vec<(f64, Option<f64>)> = AID_IMPORT_SHARES
+        .iter()
+        .map(|&share| (share, aid_of(AidAssumption::ImportShare(share))))
+        .chain([(run.migration_fit.parameters.aid_import_share, table_aid)])
+        .collect();
+    shares.sort_by(|a, b| a.0.total_cmp(&b.0));
+    shares.dedup_by(|a, b| a.0 == b.0);
+    if falls(&shares.iter().map(|(_, v)| *v).collect::<Vec<_>>()) {
+        line(
+            "The more of it is spent on high-income merchandise, the less it is worth: developing",
+        );
+        line("countries' own goods and services then gain less in price, or lose.");
     }
     let untaxed = aid_of(AidAssumption::NoTariffs(
         run.migration_fit.parameters.sigma_armington,
     ));
     if let (Some(taxed), Some(untaxed)) = (table_aid, untaxed) {
         if untaxed < taxed {
-            line("Without tariffs it is lower: the duty on the extra imports a transfer brings adds to it.");
+            line("Without tariffs it is lower: the duty on the imports that the part spent like income brings");
+            line("adds to it.");
         }
     }
     // Why the aid value and the migration predictions do not fit together, said only where
@@ -953,7 +981,7 @@ fn render_aid_variants(run: &ReproductionRun, line: &mut impl FnMut(&str)) {
             && (!fit_met(x)
                 || (x.refitted.world > table.world && x.refitted.hic_natives > table.hic_natives))
     };
-    if !traded_off.is_empty() && traded_off.iter().all(|(_, x)| explained(x)) {
+    if !table_in_band && !traded_off.is_empty() && traded_off.iter().all(|(_, x)| explained(x)) {
         let range = |f: &dyn Fn(&AidValues) -> f64| extent(traded_off.iter().map(|(_, x)| f(x)));
         let (tot_low, tot_high) = range(&|x| x.not_refitted.developing_terms_of_trade_pct);
         let (dev_low, dev_high) = range(&|x| x.not_refitted.developing_residents);
@@ -1207,14 +1235,14 @@ pub fn render_markdown(run: &ReproductionRun) -> String {
     line("  the horizon with 2001-2019 PWT growth; merchandise (Armington, import tariffs) and non-traded");
     line("  services; capital and labour (CES value added); in the high-income region migrant labour as a");
     line("  distinct type (CES with native labour); consumers: high-income natives, earlier migrants, new");
-    line("  migrants, developing residents. Migration: new migrants move their endowment from developing");
+    line("  migrants, developing residents, what official transfers buy. Migration: new migrants move their endowment from developing");
     line("  labour to migrant labour and remit a share of their income. Aid and debt relief: transfers");
     line(&format!(
-        "  from high-income natives to developing countries, {}% spent on high-income merchandise free",
+        "  from high-income natives to developing countries, {}% spent on high-income merchandise at",
         significant(100.0 * run.migration_fit.parameters.aid_import_share, 6)
     ));
     line(
-        "  of duty and the rest like residents' income (`aid_import_share`: Werker, Ahmed & Cohen",
+        "  world prices and the rest like residents' income (`aid_import_share`: Werker, Ahmed & Cohen",
     );
     line("  2009 find aid consumed primarily as imported goods). Temporary workers (Walmsley & Winters):");
     line("  on 1997 data, movers from developing countries earn the place premium on their home wage");
@@ -1754,6 +1782,30 @@ mod tests {
         assert_eq!(split.len(), EXPORT_TRANSFORMATIONS.len());
         assert!(split.windows(2).all(|w| w[0] < w[1]), "{split:?}");
         assert!(split[split.len() - 1] < run.aid_value, "{split:?}");
+        // Cash is the report's cash value; the more of aid is spent on imports, the less it
+        // is worth; the import share leaves the migration model alone.
+        let cash = aid(AidAssumption::ImportShare(0.0));
+        approx::assert_relative_eq!(
+            cash.recipients,
+            run.aid_as_cash[0].recipients,
+            max_relative = 1e-6
+        );
+        let (half, all) = (
+            aid(AidAssumption::ImportShare(0.5)),
+            aid(AidAssumption::ImportShare(1.0)),
+        );
+        assert!(run.migration_fit.parameters.aid_import_share > 0.5);
+        assert!(
+            cash.recipients > half.recipients
+                && half.recipients > run.aid_value
+                && run.aid_value > all.recipients,
+            "{cash:?} {half:?} {all:?}"
+        );
+        approx::assert_relative_eq!(
+            all.refitted.world,
+            run.migration_fit.outcome.world,
+            max_relative = 1e-6
+        );
         // The table's own variant, refitted or not, is the table's migration outcome.
         assert_eq!(table.not_refitted, run.migration_fit.outcome);
         approx::assert_relative_eq!(

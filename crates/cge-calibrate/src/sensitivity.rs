@@ -82,7 +82,7 @@ pub const UNCERTAIN: [Uncertain; 7] = [
         name: "aid_import_share",
         low: 0.5,
         high: 1.0,
-        source: "share of aid spent on imported goods: primarily imports (Werker, Ahmed & Cohen 2009), more than half and up to nearly all",
+        source: "share of aid spent on imported goods: much aid is consumed primarily as imported goods (Werker, Ahmed & Cohen 2009), read as more than half and up to nearly all",
         apply: |world, _, value| world.aid_import_share = value,
     },
 ];

@@ -19,7 +19,8 @@ pub const GROUP_SPLIT_BAND: f64 = 0.35;
 pub const DEVELOPING_TRADE_BAND: f64 = 0.25;
 
 /// Relative half-width of the band around the welfare value of a transfer (aid, debt relief):
-/// it differs from face value only by a terms-of-trade effect.
+/// it differs from face value by its terms-of-trade effect and, where what it buys pays duty,
+/// by the tariff revenue on it.
 pub const TRANSFER_BAND: f64 = 0.10;
 
 /// Relative half-width of the band around Pritchett's (2006) gain to citizens of poor

@@ -2,7 +2,8 @@
 //! developing) projected from 2001 data to a horizon year, with merchandise traded as
 //! Armington varieties under import tariffs, non-traded services, capital and labour, migrants
 //! as a distinct labour type in the high-income region, and consumers by group: high-income
-//! natives, earlier migrants, new migrants, developing-country residents.
+//! natives, earlier migrants, new migrants, developing-country residents, and what developing
+//! countries buy with official transfers ([`names::OFFICIAL_TRANSFERS`]).
 //!
 //! Data flow: [`WorldData`] (shipped extracts) → [`Baseline::project`] (the horizon year) →
 //! [`build`] (a balanced benchmark as a `cge-core` [`ModelSpec`]) → scenarios
@@ -275,15 +276,14 @@ pub struct WorldParameters {
     /// Debt relief, US$ bn a year of debt service saved (Pritchett 2006: 3).
     pub debt_relief: f64,
     /// Share of official transfers (aid and debt relief) spent directly on merchandise
-    /// imported from high-income countries, free of duty; the rest is spent like developing
+    /// imported from high-income countries, at world prices; the rest is spent like developing
     /// residents' own income ([`transfer_outcomes`]). 0 makes them cash in the residents'
     /// hands. Werker, Ahmed & Cohen (2009, "How Is Foreign Aid Spent? Evidence from a Natural
     /// Experiment", American Economic Journal: Macroeconomics 1(2): 225–244): "much aid is
     /// consumed, primarily in the form of imported noncapital goods", with no statistically
-    /// identifiable impact on prices; so more than half, up to nearly all. Aid-financed goods
-    /// are generally exempt from import duties (Steel et al. 2018, ODI briefing "The taxation
-    /// of foreign aid"; GAO-04-314R 2004: 77 of the 90 recipients of USAID bilateral
-    /// assistance in 2003 had agreements prohibiting some taxation of it).
+    /// identifiable impact on prices; read here as more than half and up to nearly all. Its
+    /// imports are duty-free (donor-funded procurement) or pay duty to the recipient
+    /// government itself (debt relief, budget support): no gain either way.
     pub aid_import_share: f64,
 }
 
@@ -776,7 +776,7 @@ pub fn build(
         .income_share(EARLIER_MIGRANTS, DEVELOPING_RESIDENTS, share)
         .transfer(HIC_NATIVES, DEVELOPING_RESIDENTS, HIC_CONSUMPTION, 0.0)
         .numeraire_price(HIC_CONSUMPTION, 1.0);
-    Ok(spec)
+    Ok(with_official_transfers(spec, p, TRANSFER_PROGRAMME_SIZE))
 }
 
 /// The commodity of region `r`'s merchandise exports when home sales and exports are split
@@ -1064,8 +1064,15 @@ const TRANSFER_PROGRAMME_SIZE: f64 = 1.0;
 /// Adds to `spec` the official transfers of developing countries: a consumer
 /// ([`OFFICIAL_TRANSFERS`]) who receives what high-income natives give and spends it in fixed
 /// proportions, the share [`WorldParameters::aid_import_share`] on high-income merchandise
-/// (a final demand, so free of duty) and the rest on developing residents' consumption
-/// bundle (whose imports pay duty as the residents' own do).
+/// and the rest on developing residents' consumption bundle (whose imports pay duty as the
+/// residents' own do). The merchandise is a final demand at world prices: official transfers
+/// are spent by or through governments and agencies, whose imports are either exempt from
+/// duty (donor-funded procurement generally is: Steel et al. 2018, ODI briefing "The taxation
+/// of foreign aid: don't ask, don't tell, don't know"; GAO-04-314R 2004: 77 of the 90
+/// countries or entities receiving USAID bilateral assistance in fiscal year 2003 had
+/// framework agreements with some prohibition on taxation) or pay it to the recipient
+/// government itself (debt relief, budget support), so the duty is no gain. Without a transfer the programme trades nothing: every world model has it, and it
+/// changes no other result.
 fn with_official_transfers(spec: ModelSpec, p: &WorldParameters, size: f64) -> ModelSpec {
     let bundle = [
         (imported_good(p, "HIC"), p.aid_import_share),
@@ -1080,19 +1087,6 @@ fn with_official_transfers(spec: ModelSpec, p: &WorldParameters, size: f64) -> M
     }
     spec.consumer(programme)
         .transfer(HIC_NATIVES, OFFICIAL_TRANSFERS, HIC_CONSUMPTION, 0.0)
-}
-
-/// The benchmark of the transfer model at the migration horizon, checked, with an
-/// official-transfer programme of `size` ([`with_official_transfers`]).
-fn transfer_model(
-    data: &WorldData,
-    p: &WorldParameters,
-    size: f64,
-) -> Result<Model, CalibrateError> {
-    let baseline = Baseline::project(data, p.migration_horizon);
-    let model = with_official_transfers(build(&baseline, p, false)?, p, size).build()?;
-    model.check_benchmark()?;
-    Ok(model)
 }
 
 /// A transfer of `amount` US$ bn a year from high-income natives to developing countries, at
@@ -1128,7 +1122,7 @@ pub fn transfer_outcomes(
     p: &WorldParameters,
     amounts: &[f64],
 ) -> Result<Vec<TransferOutcome>, CalibrateError> {
-    let base = transfer_model(data, p, TRANSFER_PROGRAMME_SIZE)?;
+    let (base, _) = benchmark_model(data, p, p.migration_horizon, false)?;
     let mut out = Vec::with_capacity(amounts.len());
     for &amount in amounts {
         // A fresh copy: every amount starts from the benchmark, as a single solve would.
@@ -1147,9 +1141,9 @@ pub fn transfer_outcomes(
     Ok(out)
 }
 
-/// Welfare value to developing residents of a transfer of `amount` US$ bn a year from
-/// high-income natives, at the migration horizon, including its terms-of-trade effect
-/// ([`transfer_outcome`]).
+/// Welfare value to developing countries (residents plus what the transfer buys) of a
+/// transfer of `amount` US$ bn a year from high-income natives, at the migration horizon,
+/// including its terms-of-trade effect ([`transfer_outcomes`]).
 ///
 /// # Errors
 /// Data, calibration or solver errors.
@@ -1322,7 +1316,13 @@ mod tests {
         // The programme's benchmark size does not change what a transfer is worth.
         let p = WorldParameters::default();
         let solve = |size: f64| {
-            let mut m = transfer_model(&d, &p, size).unwrap();
+            let baseline = Baseline::project(&d, p.migration_horizon);
+            let mut spec = build(&baseline, &p, false).unwrap();
+            // The same model with a programme of another size.
+            spec.consumers.retain(|c| c.name != OFFICIAL_TRANSFERS);
+            spec.transfers.retain(|t| t.to != OFFICIAL_TRANSFERS);
+            let mut m = with_official_transfers(spec, &p, size).build().unwrap();
+            m.check_benchmark().unwrap();
             m.set_transfer(HIC_NATIVES, OFFICIAL_TRANSFERS, HIC_CONSUMPTION, 70.0)
                 .unwrap();
             let r = m.solve_default().unwrap();
