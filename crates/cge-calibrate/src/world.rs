@@ -506,8 +506,8 @@ pub mod names {
     pub const MIGRANT_LABOUR: &str = "L_MIG";
     /// The high-income consumption good (the numeraire).
     pub const HIC_CONSUMPTION: &str = "C_HIC";
-    /// What developing countries buy with official transfers (aid, debt relief), in the
-    /// transfer model only ([`super::transfer_outcomes`]).
+    /// What developing countries buy with official transfers (aid, debt relief): in every
+    /// world model, idle without a transfer ([`super::transfer_outcomes`]).
     pub const OFFICIAL_TRANSFERS: &str = "official_transfers";
 }
 
@@ -611,6 +611,17 @@ pub fn build(
     baseline: &Baseline,
     p: &WorldParameters,
     with_new_migrants: bool,
+) -> Result<ModelSpec, CalibrateError> {
+    build_with_programme(baseline, p, with_new_migrants, TRANSFER_PROGRAMME_SIZE)
+}
+
+/// [`build`] with an official-transfer programme of `programme_size`
+/// ([`with_official_transfers`]).
+fn build_with_programme(
+    baseline: &Baseline,
+    p: &WorldParameters,
+    with_new_migrants: bool,
+    programme_size: f64,
 ) -> Result<ModelSpec, CalibrateError> {
     p.validate()?;
     let regions = [baseline.high_income, baseline.developing];
@@ -776,7 +787,7 @@ pub fn build(
         .income_share(EARLIER_MIGRANTS, DEVELOPING_RESIDENTS, share)
         .transfer(HIC_NATIVES, DEVELOPING_RESIDENTS, HIC_CONSUMPTION, 0.0)
         .numeraire_price(HIC_CONSUMPTION, 1.0);
-    Ok(with_official_transfers(spec, p, TRANSFER_PROGRAMME_SIZE))
+    Ok(with_official_transfers(spec, p, programme_size))
 }
 
 /// The commodity of region `r`'s merchandise exports when home sales and exports are split
@@ -1071,8 +1082,9 @@ const TRANSFER_PROGRAMME_SIZE: f64 = 1.0;
 /// of foreign aid: don't ask, don't tell, don't know"; GAO-04-314R 2004: 77 of the 90
 /// countries or entities receiving USAID bilateral assistance in fiscal year 2003 had
 /// framework agreements with some prohibition on taxation) or pay it to the recipient
-/// government itself (debt relief, budget support), so the duty is no gain. Without a transfer the programme trades nothing: every world model has it, and it
-/// changes no other result.
+/// government itself (debt relief, budget support), so the duty is no gain. Without a
+/// transfer the programme trades nothing: every world model has it, and it changes no other
+/// result.
 fn with_official_transfers(spec: ModelSpec, p: &WorldParameters, size: f64) -> ModelSpec {
     let bundle = [
         (imported_good(p, "HIC"), p.aid_import_share),
@@ -1289,8 +1301,16 @@ mod tests {
         assert!(none.abs() < 0.01 * both(&d, &p), "{none}");
     }
 
-    /// Developing residents' gain from `amount` given to them as cash, solved on the model
-    /// without the official-transfer programme.
+    /// `p` with official transfers spent `share` on high-income merchandise.
+    fn spending(p: &WorldParameters, share: f64) -> WorldParameters {
+        WorldParameters {
+            aid_import_share: share,
+            ..p.clone()
+        }
+    }
+
+    /// Developing residents' gain from `amount` given to them as cash (the official-transfer
+    /// programme idle).
     fn cash_to_residents(d: &WorldData, p: &WorldParameters, amount: f64) -> f64 {
         let baseline = Baseline::project(d, p.migration_horizon);
         let mut model = build(&baseline, p, false).unwrap().build().unwrap();
@@ -1303,10 +1323,7 @@ mod tests {
     #[test]
     fn official_transfers_spent_like_income_are_cash_and_the_programme_size_is_only_a_scale() {
         let d = data();
-        let cash = WorldParameters {
-            aid_import_share: 0.0,
-            ..WorldParameters::default()
-        };
+        let cash = spending(&WorldParameters::default(), 0.0);
         let programme = transfer(&d, &cash, 70.0).unwrap();
         approx::assert_relative_eq!(
             programme,
@@ -1317,11 +1334,8 @@ mod tests {
         let p = WorldParameters::default();
         let solve = |size: f64| {
             let baseline = Baseline::project(&d, p.migration_horizon);
-            let mut spec = build(&baseline, &p, false).unwrap();
-            // The same model with a programme of another size.
-            spec.consumers.retain(|c| c.name != OFFICIAL_TRANSFERS);
-            spec.transfers.retain(|t| t.to != OFFICIAL_TRANSFERS);
-            let mut m = with_official_transfers(spec, &p, size).build().unwrap();
+            let spec = build_with_programme(&baseline, &p, false, size).unwrap();
+            let mut m = spec.build().unwrap();
             m.check_benchmark().unwrap();
             m.set_transfer(HIC_NATIVES, OFFICIAL_TRANSFERS, HIC_CONSUMPTION, 70.0)
                 .unwrap();
@@ -1345,15 +1359,7 @@ mod tests {
             ..WorldParameters::default()
         };
         let spent = |share: f64, p: &WorldParameters| {
-            transfer_outcome(
-                &d,
-                &WorldParameters {
-                    aid_import_share: share,
-                    ..p.clone()
-                },
-                70.0,
-            )
-            .unwrap()
+            transfer_outcome(&d, &spending(p, share), 70.0).unwrap()
         };
         let values: Vec<f64> = [0.0, 0.5, 0.75, 1.0]
             .iter()
@@ -1386,10 +1392,7 @@ mod tests {
     fn a_transfer_is_worth_more_than_face_value_by_its_terms_of_trade_and_tariff_effects() {
         let d = data();
         // Cash in the residents' hands.
-        let p = WorldParameters {
-            aid_import_share: 0.0,
-            ..WorldParameters::default()
-        };
+        let p = spending(&WorldParameters::default(), 0.0);
         let no_tariffs = WorldParameters {
             tariff_hic: 0.0,
             tariff_dev: 0.0,
